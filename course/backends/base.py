@@ -1,0 +1,169 @@
+"""The Backend interface shared by the local llama.cpp backend and OpenAI-compatible APIs.
+
+A backend turns chat messages into a :class:`ChatStream`: an iterator of :class:`StreamChunk`
+objects stamped with a monotonic clock (``time.perf_counter``), which after exhaustion also
+carries the token usage and finish reason. Timing code needs nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypedDict
+
+clock = time.perf_counter  # the one clock every timestamp in the course uses
+
+
+class Message(TypedDict):
+    """One OpenAI-shaped chat message."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class StreamChunk:
+    """A piece of generated text and the moment it arrived (seconds on :data:`clock`)."""
+
+    text: str
+    t_s: float
+    n_tokens: int | None = None  # tokens in this chunk when the backend knows it exactly
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    """Token counts of one request; ``source`` says who counted them."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    source: Literal["backend", "server", "tokenizer", "estimate"]
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """Sampling and length options of one request (OpenAI names where they exist)."""
+
+    max_tokens: int = 128
+    temperature: float = 0.0
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    ignore_eos: bool = False  # keep generating past end-of-text (fixed-length benchmarks)
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """What a backend runs on, for reports and for the reader to check."""
+
+    backend: str
+    model: str
+    device: str
+    n_threads: int | None = None
+    gpu_layers: int | None = None
+    n_ctx: int | None = None
+    model_path: str | None = None
+    base_url: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+class ChatStream:
+    """Iterate to receive chunks; afterwards ``usage``, ``finish_reason`` and ``text`` are set.
+
+    ``started_s`` is stamped when the request is sent, so TTFT = first content chunk − started_s.
+    """
+
+    def __init__(self, produce: Callable[[ChatStream], Iterator[StreamChunk]]) -> None:
+        self._produce = produce
+        self.started_s: float | None = None
+        self.finished_s: float | None = None
+        self.usage: TokenUsage | None = None
+        self.finish_reason: str | None = None
+        self.chunks: list[StreamChunk] = []
+        self._consumed = False
+
+    def __iter__(self) -> Iterator[StreamChunk]:
+        if self._consumed:
+            raise RuntimeError("A ChatStream can be iterated only once; send a new request.")
+        self._consumed = True
+        self.started_s = clock()
+        for chunk in self._produce(self):
+            self.chunks.append(chunk)
+            yield chunk
+        self.finished_s = clock()
+
+    @property
+    def text(self) -> str:
+        return "".join(chunk.text for chunk in self.chunks)
+
+    def consume(self) -> ChatStream:
+        """Read the whole stream (for callers that only want the result)."""
+        for _ in self:
+            pass
+        return self
+
+
+class Backend(ABC):
+    """A chat model that streams. Subclasses implement :meth:`_produce` and :meth:`count_tokens`."""
+
+    name: str = "backend"
+    #: True when the backend reports exact token usage itself (no tokenizer guess needed).
+    reports_usage: bool = True
+
+    def stream_chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        options: GenerationOptions | None = None,
+    ) -> ChatStream:
+        """Start one chat request; nothing is sent until the stream is iterated."""
+        opts = options or GenerationOptions()
+        msgs = list(messages)
+        return ChatStream(lambda stream: self._produce(stream, msgs, opts))
+
+    def chat(self, messages: Sequence[Message], *, options: GenerationOptions | None = None) -> ChatStream:
+        """Run one request to the end and return the finished stream (``.text``, ``.usage``)."""
+        return self.stream_chat(messages, options=options).consume()
+
+    def ask(self, prompt: str, *, options: GenerationOptions | None = None) -> str:
+        """Convenience: one user message in, the answer text out."""
+        return self.chat([{"role": "user", "content": prompt}], options=options).text
+
+    @abstractmethod
+    def _produce(
+        self, stream: ChatStream, messages: list[Message], options: GenerationOptions
+    ) -> Iterator[StreamChunk]:
+        """Send the request and yield chunks; set ``stream.usage`` and ``stream.finish_reason``."""
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Tokens in ``text`` by this backend's tokenizer (or its best estimate)."""
+
+    @abstractmethod
+    def info(self) -> BackendInfo:
+        """Describe where this backend runs."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (models, HTTP clients)."""
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = [
+    "Backend",
+    "BackendInfo",
+    "ChatStream",
+    "GenerationOptions",
+    "Message",
+    "StreamChunk",
+    "TokenUsage",
+    "clock",
+]

@@ -1,0 +1,79 @@
+"""Settings read from environment variables, each with a sensible default.
+
+Read on every call (cheap), so a notebook that sets ``os.environ`` sees the change at once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course.errors import ConfigError
+
+ENV_CACHE_DIR = "COURSE_CACHE_DIR"
+ENV_MODEL = "COURSE_MODEL"
+ENV_THREADS = "COURSE_THREADS"
+ENV_GPU_LAYERS = "COURSE_GPU_LAYERS"
+ENV_API_MODEL = "COURSE_API_MODEL"
+ENV_OPENAI_BASE_URL = "OPENAI_BASE_URL"
+ENV_OPENAI_API_KEY = "OPENAI_API_KEY"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "open-vs-frontier"
+
+
+def _int_env(name: str, default: int | None) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw!r} is not a whole number.",
+            fix=f"Set {name} to an integer (for example `export {name}=2`) or unset it.",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The course's settings; build with :func:`load_settings`."""
+
+    cache_dir: Path
+    model: str | None
+    n_threads: int
+    gpu_layers: int | None  # None = automatic (all layers when the build can offload)
+    api_model: str | None
+    openai_base_url: str | None
+    openai_api_key: str | None = field(repr=False)  # never printed
+
+    @property
+    def models_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment now."""
+    threads = _int_env(ENV_THREADS, None) or os.cpu_count() or 1
+    if threads < 1:
+        raise ConfigError(f"{ENV_THREADS} must be at least 1.", fix=f"Unset {ENV_THREADS}.")
+    return Settings(
+        cache_dir=Path(os.environ.get(ENV_CACHE_DIR) or _default_cache_dir()).expanduser(),
+        model=os.environ.get(ENV_MODEL) or None,
+        n_threads=threads,
+        gpu_layers=_int_env(ENV_GPU_LAYERS, None),
+        api_model=os.environ.get(ENV_API_MODEL) or None,
+        openai_base_url=os.environ.get(ENV_OPENAI_BASE_URL) or None,
+        openai_api_key=os.environ.get(ENV_OPENAI_API_KEY) or None,
+    )
+
+
+ENV_HEADLESS = "COURSE_HEADLESS"
+
+
+def is_headless() -> bool:
+    """True when notebooks run with no one watching (tests, CI): widgets then show static output."""
+    return os.environ.get(ENV_HEADLESS, "").strip().lower() in {"1", "true", "yes"}

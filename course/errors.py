@@ -1,0 +1,98 @@
+"""The course's error hierarchy: every error says what happened and how to fix it."""
+
+from __future__ import annotations
+
+
+class CourseError(Exception):
+    """Base of every course error; ``fix`` tells the reader what to do next."""
+
+    def __init__(self, message: str, *, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  How to fix: {self.fix}" if self.fix else self.message
+
+
+class ConfigError(CourseError):
+    """A setting (environment variable or argument) has a value the course cannot use."""
+
+
+class ModelError(CourseError):
+    """Finding, building, fetching or loading a model failed."""
+
+
+class ModelNotFoundError(ModelError):
+    """The model path or catalogue name does not exist."""
+
+
+class ModelLoadError(ModelError):
+    """The file exists but llama.cpp could not load it (LFS pointer, truncated, corrupt)."""
+
+
+class ModelFetchError(ModelError):
+    """Downloading a catalogue model failed (offline, unknown repo, no disk space)."""
+
+
+class BackendError(CourseError):
+    """A backend could not answer a request."""
+
+
+class ContextOverflowError(BackendError):
+    """The prompt plus the requested output does not fit in the model's context window."""
+
+
+class MissingKeyError(BackendError):
+    """An API backend was asked to call a remote API with no key set."""
+
+
+class ApiError(BackendError):
+    """An OpenAI-compatible API answered with an error; ``status_code`` is the HTTP status."""
+
+    def __init__(self, message: str, *, fix: str = "", status_code: int | None = None) -> None:
+        super().__init__(message, fix=fix)
+        self.status_code = status_code
+
+
+class AuthenticationError(ApiError):
+    """The API rejected the key (HTTP 401/403)."""
+
+
+class UnknownModelError(ApiError):
+    """The API does not serve the requested model (HTTP 404)."""
+
+
+class RateLimitError(ApiError):
+    """The API asked us to slow down (HTTP 429); ``retry_after_s`` is its hint, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fix: str = "",
+        status_code: int | None = 429,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(message, fix=fix, status_code=status_code)
+        self.retry_after_s = retry_after_s
+
+
+class ServerError(ApiError):
+    """The API failed on its side (HTTP 5xx)."""
+
+
+class UnreachableError(ApiError):
+    """The API host could not be reached (DNS, refused connection, no network)."""
+
+
+class RequestTimeoutError(ApiError):
+    """The API did not answer within the timeout."""
+
+
+class ServerStartError(BackendError):
+    """A local OpenAI-compatible server did not start or did not become healthy."""
+
+
+class DataError(CourseError):
+    """A bundled data file (prices, catalogue, eval set) is missing or invalid."""
