@@ -1,0 +1,150 @@
+"""Cost figures and the notebook calculators: static output when headless, live controls otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from course import costs, widgets
+from course.costs import ApiPlan, SelfHostSetup
+from course.decision import MatrixScores
+from course.plots import costs as cost_plots
+
+PLAN = ApiPlan(usd_per_mtok_input=3, usd_per_mtok_output=15, input_share=0.75, label="Frontier")
+SETUP = SelfHostSetup(
+    usd_per_gpu_hour=1.79,
+    gpus_per_replica=2,
+    throughput_tokens_per_s=500,
+    utilisation=0.6,
+    engineering_hours_per_month=10,
+    staff_usd_per_hour=100,
+    label="70B on 2 GPUs",
+)
+
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures() -> Iterator[None]:
+    """Every figure here is built without pyplot: none may be left open in its global state."""
+    before = plt.get_fignums()
+    yield
+    assert plt.get_fignums() == before
+    plt.close("all")
+
+
+@pytest.fixture
+def headless(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_HEADLESS", "1")
+
+
+@pytest.fixture
+def interactive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COURSE_HEADLESS", raising=False)
+
+
+def test_cost_vs_volume_marks_the_break_even() -> None:
+    fig = cost_plots.plot_cost_vs_volume(PLAN, SETUP)
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure) and ax.get_xscale() == "log"
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "Frontier (API)" in labels and "70B on 2 GPUs (self-hosted)" in labels
+    found = costs.break_even(PLAN, SETUP)
+    vertical = [line for line in ax.get_lines() if list(line.get_xdata()) == [found.tokens_per_day] * 2]
+    assert vertical, "no vertical line at the break-even volume"
+    assert any("break-even" in text.get_text() for text in ax.texts)
+    assert len(ax.patches) == len(found.windows)  # shaded spans where self-hosting is no dearer
+
+
+def test_cost_vs_volume_says_when_there_is_no_break_even() -> None:
+    cheap = ApiPlan(usd_per_mtok_input=0.05, usd_per_mtok_output=0.4, input_share=0.75)
+    fig = cost_plots.plot_cost_vs_volume(cheap, SETUP, log_y=False)
+    assert any("API stays cheaper" in text.get_text() for text in fig.axes[0].texts)
+    with pytest.raises(ValueError, match="0 < low < high"):
+        cost_plots.plot_cost_vs_volume(PLAN, SETUP, tokens_per_day_range=(1e6, 1e3))
+
+
+def test_tornado_has_a_bar_pair_per_assumption() -> None:
+    report = costs.break_even_sensitivity(PLAN, SETUP)
+    fig = cost_plots.plot_tornado(report)
+    ax = fig.axes[0]
+    assert len(ax.get_yticks()) == len(report.rows)
+    assert len(ax.patches) == 2 * len(report.rows)
+    assert report.rows[0].label in ax.get_yticklabels()[-1].get_text()  # widest bar on top
+
+
+def test_tornado_without_a_break_even_says_so() -> None:
+    cheap = ApiPlan(usd_per_mtok_input=0.05, usd_per_mtok_output=0.4, input_share=0.75)
+    fig = cost_plots.plot_tornado(costs.break_even_sensitivity(cheap, SETUP))
+    assert "No break-even" in fig.axes[0].texts[0].get_text()
+
+
+def test_hybrid_figure_marks_the_cheapest_share() -> None:
+    fig = cost_plots.plot_hybrid(PLAN, SETUP, 60e6)
+    assert any(text.get_text().startswith("cheapest") for text in fig.axes[0].texts)
+
+
+def test_figure_png_renders_an_object_api_figure() -> None:
+    png = widgets.figure_png(cost_plots.plot_hybrid(PLAN, SETUP, 1e7))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_headless_calculator_is_a_static_table_and_figure(headless: None) -> None:
+    view = widgets.break_even_calculator(tokens_per_day=3e7)
+    assert isinstance(view, widgets.StaticView) and isinstance(view.figure, Figure)
+    table = view.table
+    assert isinstance(table, pd.DataFrame)
+    assert list(table.columns) == [
+        "tokens/day",
+        "API USD/month",
+        "self-host USD/month",
+        "self-host GPUs",
+        "cheaper",
+    ]
+    assert 30_000_000 in table["tokens/day"].tolist()
+    assert round(view.result.tokens_per_day) in table["tokens/day"].tolist()
+    assert any("snapshot" in note for note in view.notes)
+    view._ipython_display_()  # outside a kernel IPython prints the reprs; it must not raise
+
+
+def test_calculator_table_agrees_with_the_cost_model(headless: None) -> None:
+    view = widgets.break_even_calculator()
+    row = view.table.set_index("tokens/day").loc[10_000_000]
+    both = costs.compare_costs(view.plan, view.setup, 10e6)
+    assert row["API USD/month"] == pytest.approx(both.api.usd_per_month, abs=0.01)
+    assert row["self-host GPUs"] == both.self_host.gpus
+
+
+def test_live_calculator_redraws_on_change_and_reports_bad_combinations(interactive: None) -> None:
+    live = widgets.break_even_calculator()
+    assert isinstance(live, widgets.LiveView) and live.view is not None
+    first = live.view.notes[0]
+    live.controls["tokens_per_day"].value = 1e8
+    assert live.view.notes[0] != first and "100,000,000 tokens/day" in live.view.notes[0]
+    live.controls["spot"].value = True  # lambda sells no spot A100s
+    assert live.view is None and "no spot price" in str(live.error)
+    live.controls["gpu_row"].value = ("gcp", "A100 80GB")
+    assert live.error is None and "spot" in live.view.notes[-1]
+
+
+def test_matrix_form_headless_and_live(headless: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    scores = MatrixScores(capability=2, privacy=2, cost_volume=2, ops_tolerance=2, fine_tuning=2, latency=2)
+    view = widgets.scoring_matrix_form(scores)
+    assert isinstance(view, widgets.StaticView)
+    assert view.table["score"].tolist() == [2] * 6
+    assert "12/30" in view.title and any("contradicts itself" in n for n in view.notes)
+    monkeypatch.delenv("COURSE_HEADLESS")
+    live = widgets.scoring_matrix_form(scores)
+    live.controls["privacy"].value = 5
+    assert "Open models only" in live.view.title and any(n.startswith("Override") for n in live.view.notes)
+
+
+def test_flow_form_headless_and_live(headless: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = widgets.question_flow_form()
+    assert len(view.table) == 6 and "Closed API" in view.title
+    monkeypatch.delenv("COURSE_HEADLESS")
+    live = widgets.question_flow_form()
+    live.controls["tokens_per_day"].value = 2e7
+    assert "Evaluate open" in live.view.title and len(live.view.table) == 4
