@@ -8,7 +8,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Text-only llama.cpp build (chat, server, quantize still work): about 30% faster to compile.
-# For a GPU build: make lab CMAKE_ARGS="-DGGML_CUDA=on -DLLAVA_BUILD=OFF" (then `make clean-venv` first).
+# For a GPU build: make clean-venv, then CMAKE_ARGS="-DGGML_CUDA=on -DLLAVA_BUILD=OFF" make lab (an env var,
+# so llama-server is built for the GPU too).
 CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 LAB_PORT ?= 8888
 

@@ -1,0 +1,235 @@
+"""Local OpenAI-compatible servers: start, health, always stopped (no orphans), and llama-server slots."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+from fixtures_servers import (  # noqa: F401 - fixtures
+    assert_gone,
+    lcs_server,
+    llama_server_4,
+    needs_llama_server,
+    require_llama_server,
+)
+
+from course.backends.base import ChatStream, GenerationOptions
+from course.backends.openai_compat import ApiBackend, GgufTokenCounter
+from course.backends.server import (
+    ENV_LLAMA_SERVER,
+    LocalServer,
+    find_llama_server,
+    llama_cpp_server,
+    llama_server,
+    running_server_pids,
+)
+from course.errors import ModelNotFoundError, ServerStartError
+from course.models.embedded import ensure_embedded_model
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def listed_models(server: LocalServer) -> list[str]:
+    with urllib.request.urlopen(f"{server.base_url}/models", timeout=5) as response:
+        return [model["id"] for model in json.load(response)["data"]]
+
+
+# --- llama_cpp.server -------------------------------------------------------------------------------
+
+
+def test_llama_cpp_server_is_up_and_described(lcs_server: LocalServer) -> None:  # noqa: F811
+    assert lcs_server.kind == "llama_cpp.server"
+    assert lcs_server.base_url.startswith("http://127.0.0.1:") and lcs_server.base_url.endswith("/v1")
+    assert listed_models(lcs_server) == [lcs_server.model_alias] == ["tinychat-q8_0"]
+    assert lcs_server.pid in running_server_pids()
+    assert "Uvicorn running" in lcs_server.log_path.read_text()
+    backend = lcs_server.backend()
+    assert backend.info().base_url == lcs_server.base_url
+    assert backend.count_tokens("What is a GPU?") == GgufTokenCounter(lcs_server.model_path)("What is a GPU?")
+
+
+def test_llama_cpp_server_does_not_interrupt_a_running_stream(lcs_server: LocalServer) -> None:  # noqa: F811
+    """With its default interrupt_requests=True a second request would end the first stream early."""
+    backend = lcs_server.backend()
+    opts = GenerationOptions(max_tokens=24, ignore_eos=True)
+    first = backend.stream_chat([{"role": "user", "content": "What is a GPU?"}], options=opts)
+    chunks = iter(first)
+    next(chunks)  # the first stream is running ...
+    second = backend.chat(
+        [{"role": "user", "content": "What is a CPU?"}], options=opts
+    )  # ... another arrives
+    for _ in chunks:
+        pass
+    for stream in (first, second):  # an interrupted stream would end early, with finish_reason "stop"
+        assert stream.finish_reason == "length"
+        # re-tokenized text can merge byte-level pieces the model emitted separately: about 24
+        assert stream.usage is not None and 20 <= stream.usage.completion_tokens <= 24
+
+
+def test_a_server_is_stopped_even_when_the_block_raises() -> None:
+    with pytest.raises(RuntimeError, match="boom"), llama_cpp_server(n_threads=1) as server:
+        assert server.pid in running_server_pids()
+        raise RuntimeError("boom")
+    assert_gone(server.pid)
+    assert server.pid not in running_server_pids()
+
+
+def test_a_model_that_cannot_load_fails_with_the_log_tail(tmp_path: Path) -> None:
+    before = running_server_pids()
+    bad = tmp_path / "broken.gguf"
+    bad.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 1\n")  # an LFS pointer
+    with pytest.raises(ServerStartError, match="exited with code") as info, llama_cpp_server(bad):
+        pass
+    assert "Its log ends:" in str(info.value) and str(bad) in str(info.value)
+    assert running_server_pids() == before
+
+
+def test_a_server_that_is_not_ready_in_time_is_killed() -> None:
+    before = running_server_pids()
+    with (
+        pytest.raises(ServerStartError, match="did not answer") as info,
+        llama_cpp_server(start_timeout_s=0.2),
+    ):
+        pass
+    assert "start_timeout_s" in info.value.fix
+    assert running_server_pids() == before
+
+
+def test_a_missing_model_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError), llama_cpp_server(tmp_path / "nope.gguf"):
+        pass
+
+
+START_AND_REPORT = """
+import sys, time
+from course.backends.server import find_llama_server, llama_cpp_server, llama_server
+try:
+    find_llama_server()
+    manager = llama_server(n_threads=1, parallel=1)  # starts fastest
+except Exception:
+    manager = llama_cpp_server(n_threads=1)
+server = manager.__enter__()
+print(server.pid, flush=True)
+if sys.argv[1] == "exit":
+    sys.exit(0)  # never calls __exit__: only the atexit hook can stop the server
+time.sleep(120)  # waits to be killed
+"""
+
+
+def wait_gone(pid: int, *, within_s: float = 15.0) -> None:
+    """Wait until ``pid`` is gone (a zombie left for init to reap counts as gone)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"server pid {pid} still running {within_s} s after its parent went away")
+
+
+@pytest.mark.slow
+def test_the_atexit_safety_net_stops_an_abandoned_server() -> None:
+    """A script that enters the context and exits without leaving it still leaves no server behind."""
+    done = subprocess.run(
+        [sys.executable, "-c", START_AND_REPORT, "exit"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        check=True,
+    )
+    assert_gone(int(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux-only")
+def test_a_killed_parent_leaves_no_server() -> None:
+    """SIGKILL skips atexit (a killed Jupyter kernel); the parent-death signal still stops the server."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", START_AND_REPORT, "sleep"], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        assert parent.stdout is not None
+        pid = int(parent.stdout.readline())
+        assert psutil.Process(pid).is_running()
+    finally:
+        parent.kill()
+        parent.wait()
+    wait_gone(pid)
+
+
+# --- llama-server -----------------------------------------------------------------------------------
+
+
+def test_a_missing_llama_server_says_how_to_build_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV_LLAMA_SERVER, str(tmp_path / "llama-server"))
+    with pytest.raises(ServerStartError) as info:
+        find_llama_server()
+    assert "make llama-server" in info.value.fix
+    with pytest.raises(ServerStartError), llama_server():
+        pass
+
+
+@needs_llama_server
+def test_llama_server_serves_4_concurrent_streams(llama_server_4: LocalServer) -> None:  # noqa: F811
+    assert llama_server_4.kind == "llama-server"
+    backend = llama_server_4.backend()
+    opts = GenerationOptions(max_tokens=200, ignore_eos=True)  # long enough to overlap
+    streams: list[ChatStream] = [
+        backend.stream_chat([{"role": "user", "content": f"Question {i}: what is a GPU?"}], options=opts)
+        for i in range(4)  # varied prompts: llama-server caches prompt prefixes
+    ]
+    barrier = threading.Barrier(4)
+
+    def run(stream: ChatStream) -> None:
+        barrier.wait()
+        stream.consume()
+
+    threads = [threading.Thread(target=run, args=(stream,)) for stream in streams]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for stream in streams:
+        assert stream.text and stream.finish_reason == "length"
+        assert stream.usage is not None and stream.usage.source == "server"
+        assert stream.usage.completion_tokens == 200
+    # the four requests overlapped in time (parallel slots), rather than queueing one after another
+    starts = [s.chunks[0].t_s for s in streams]
+    ends = [s.finished_s for s in streams if s.finished_s is not None]
+    assert max(starts) < min(ends)
+
+
+@needs_llama_server
+def test_llama_server_prompt_tokens_match_the_tokenizer(llama_server_4: LocalServer) -> None:  # noqa: F811
+    messages = [{"role": "user", "content": "What is a GPU?"}]
+    stream = llama_server_4.backend().chat(messages, options=GenerationOptions(max_tokens=4))  # type: ignore[arg-type]
+    assert stream.usage is not None and stream.usage.source == "server"
+    as_llama_server = GgufTokenCounter(llama_server_4.model_path, add_bos_with_template=True)
+    assert stream.usage.prompt_tokens == as_llama_server.count_prompt(messages)  # type: ignore[arg-type]
+    # measured: llama-server adds a BOS token to the templated prompt, llama_cpp.server does not
+    as_llama_cpp_server = GgufTokenCounter(llama_server_4.model_path)
+    assert stream.usage.prompt_tokens == as_llama_cpp_server.count_prompt(messages) + 1  # type: ignore[arg-type]
+
+
+@needs_llama_server
+def test_llama_server_unknown_model_name(llama_server_4: LocalServer) -> None:  # noqa: F811
+    """Documented behaviour: llama-server, like llama_cpp.server, answers any model name with its model."""
+    assert listed_models(llama_server_4) == [llama_server_4.model_alias]
+    backend = ApiBackend("gpt-4o-not-served-here", base_url=llama_server_4.base_url)
+    assert backend.ask("hi", options=GenerationOptions(max_tokens=4))
+
+
+def test_llama_server_binary_is_found_when_built() -> None:
+    require_llama_server()
+    assert find_llama_server().name == "llama-server"
+    assert ensure_embedded_model().is_file()
