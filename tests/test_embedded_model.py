@@ -60,3 +60,20 @@ def test_every_variant_loads_and_chats(two_builds):
         assert out["usage"]["completion_tokens"] >= 1, quant
         assert llm.metadata["general.architecture"] == "llama"
         llm.close()
+
+
+def test_a_trained_file_with_a_stale_vocabulary_is_refused(tmp_path, monkeypatch):
+    from course.models import embedded
+    from course.models.gguf_llama import random_tensor_source, write_llama_gguf
+    from course.models.vocab import build_vocab
+
+    stale = write_llama_gguf(
+        tmp_path / "stale-f16.gguf",
+        shape=EMBEDDED_SHAPE,
+        vocab=build_vocab("a different corpus gives a different vocabulary", size=EMBEDDED_SHAPE.n_vocab),
+        tensors=random_tensor_source(seed=3),
+    )
+    monkeypatch.setattr(embedded, "trained_weights_file", lambda: stale)
+    with pytest.raises(embedded.ModelError) as err:
+        embedded.build_embedded_f16(tmp_path / "out.gguf")
+    assert "another vocabulary" in str(err.value) and "train_embedded_model.py" in err.value.fix

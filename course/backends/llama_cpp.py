@@ -7,6 +7,7 @@ llama.cpp's verbose load log is captured (not printed) and quoted when loading f
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,6 +199,10 @@ class LocalBackend(Backend):
             with capture_stderr():  # llama.cpp logs its teardown
                 llm.close()
             self._llm = None  # type: ignore[assignment]
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # interpreter shutdown may have torn modules down
+            self.close()
 
     @property
     def llama(self):

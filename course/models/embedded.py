@@ -8,6 +8,7 @@ from it with llama.cpp.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from functools import cache
@@ -15,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from course.config import load_settings
+from course.errors import ModelError
 from course.models.gguf_llama import LlamaShape, random_tensor_source, write_llama_gguf
 from course.models.quantize import QUANTS, Quant, quantize_gguf
 from course.models.vocab import Vocab, build_vocab
@@ -59,9 +61,24 @@ def trained_weights_file() -> Path:
     return _data_file(f"{EMBEDDED_NAME}-f16.gguf")
 
 
+def source_fingerprint() -> str:
+    """12 hex digits naming the embedded model's source: a new source gets a new cache folder."""
+    trained = trained_weights_file()
+    if trained.exists():
+        stat = trained.stat()
+        return _file_fingerprint(str(trained), stat.st_size, stat.st_mtime_ns)
+    recipe = f"{EMBEDDED_SHAPE}|{EMBEDDED_SEED}|{embedded_vocab()}".encode()
+    return "r" + hashlib.sha256(recipe).hexdigest()[:11]
+
+
+@cache
+def _file_fingerprint(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
 def embedded_model_path(quant: Quant = DEFAULT_QUANT, *, models_dir: Path | None = None) -> Path:
     """Where the embedded model of ``quant`` is (or will be) in the cache."""
-    directory = models_dir or load_settings().models_dir
+    directory = (models_dir or load_settings().models_dir) / f"{EMBEDDED_NAME}-{source_fingerprint()}"
     return directory / f"{EMBEDDED_NAME}-{quant.lower()}.gguf"
 
 
@@ -69,6 +86,7 @@ def build_embedded_f16(dst: Path) -> Path:
     """Write the F16 source: the trained file if committed, else seeded random weights."""
     trained = trained_weights_file()
     if trained.exists():
+        _check_trained_vocab(trained)
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(trained, dst)
         return dst
@@ -79,6 +97,19 @@ def build_embedded_f16(dst: Path) -> Path:
         tensors=random_tensor_source(seed=EMBEDDED_SEED),
         description="Open vs Frontier course: embedded model (random weights)",
     )
+
+
+def _check_trained_vocab(trained: Path) -> None:
+    """The trained file must use today's vocabulary (it is derived from qa.json)."""
+    import gguf
+
+    field = gguf.GGUFReader(trained).fields["tokenizer.ggml.tokens"]
+    tokens = tuple(bytes(field.parts[i]).decode("utf-8") for i in field.data)
+    if tokens != embedded_vocab().tokens:
+        raise ModelError(
+            f"{trained.name} was trained with another vocabulary than course/data/embedded/qa.json gives.",
+            fix="Retrain it (`python scripts/train_embedded_model.py`, needs torch), or restore qa.json.",
+        )
 
 
 def ensure_embedded_model(
