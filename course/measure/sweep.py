@@ -1,0 +1,140 @@
+"""Concurrency sweeps: the same requests with 1, 2, 4, ... in flight, summarized per level.
+
+Each in-flight stream runs in its own thread with its own backend (its own HTTP client), made by
+the factory you pass. The in-process local backend is refused above concurrency 1: one
+``llama_cpp.Llama`` object is not thread-safe and serves one sequence at a time. To see batching,
+serve the model (``llama_server`` with parallel slots) and sweep an API backend pointed at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from course.backends.base import Backend, GenerationOptions
+from course.errors import ConfigError
+from course.measure.metrics import RequestMetrics
+from course.measure.prompts import Prompt, as_prompts
+from course.measure.records import JsonlRecorder
+from course.measure.runner import TIMING_OPTIONS, execute_jobs, make_jobs, new_run_id, warm_up
+from course.measure.summary import LatencySummary, Slo, requests_frame, summaries_frame, summarize
+
+#: Backends that run in this process and cannot serve two requests at once.
+SERIAL_BACKENDS: frozenset[str] = frozenset({"local"})
+
+BackendSource = Backend | Callable[[], Backend]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Every request of a sweep and one :class:`LatencySummary` per concurrency level."""
+
+    requests: tuple[RequestMetrics, ...]
+    levels: tuple[LatencySummary, ...]
+    jsonl_path: Path | None = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per request (column ``concurrency`` says its level)."""
+        return requests_frame(self.requests)
+
+    @property
+    def levels_frame(self) -> pd.DataFrame:
+        """One row per level: throughput, requests/s, goodput and latency percentiles."""
+        return summaries_frame(self.levels)
+
+    def speedup(self, level: int, *, baseline: int = 1) -> float:
+        """Aggregate output tokens/s at ``level`` ÷ at ``baseline``."""
+        by_level = {s.concurrency: s for s in self.levels}
+        return by_level[level].output_tokens_per_s / by_level[baseline].output_tokens_per_s
+
+
+def check_concurrency(backend: Backend | str, level: int) -> None:
+    """Refuse ``level`` > 1 for a backend (or its name) that runs one request at a time in-process."""
+    name = backend if isinstance(backend, str) else backend.name
+    if level < 1:
+        raise ConfigError(f"Concurrency must be at least 1, not {level}.", fix="Use levels such as 1,2,4,8.")
+    if level > 1 and name in SERIAL_BACKENDS:
+        raise ConfigError(
+            f"The in-process {name!r} backend cannot run {level} requests at once: one llama.cpp "
+            "model object is not thread-safe and decodes one sequence at a time.",
+            fix="Use concurrency 1 for it, or serve the model and sweep that: `python -m course bench "
+            "--backend llama-server --concurrency 1,2,4` (parallel slots), or --backend server.",
+        )
+
+
+def sweep_concurrency(
+    backend: BackendSource,
+    *,
+    levels: Sequence[int] = (1, 2, 4, 8),
+    requests_per_level: int | None = None,
+    prompts: Sequence[Prompt] | Sequence[str] | None = None,
+    options: GenerationOptions | None = None,
+    warmup: int = 1,
+    slo: Slo | None = None,
+    jsonl_path: str | Path | None = None,
+    salt: bool = True,
+    run_id: str | None = None,
+    label: str | None = None,
+    progress: bool = True,
+) -> SweepResult:
+    """Run ``requests_per_level`` requests at each level with that many in flight.
+
+    ``backend`` is a factory (called once per in-flight stream, so each thread has its own client;
+    the sweep closes what it made) or one backend instance (shared by every thread: only for
+    thread-safe clients). ``requests_per_level`` defaults to 2 × the highest level. ``warmup``
+    untimed requests go before each level. Goodput counts requests meeting ``slo`` per second.
+    ``label`` replaces the backend's name in the records.
+    """
+    levels = [int(level) for level in levels]
+    if not levels:
+        raise ConfigError("No concurrency levels given.", fix="Pass levels such as (1, 2, 4).")
+    n = requests_per_level or 2 * max(levels)
+    chosen = as_prompts(list(prompts) if prompts is not None else None)
+    opts = options or TIMING_OPTIONS
+    run_id = run_id or new_run_id()
+    factory = backend if callable(backend) and not isinstance(backend, Backend) else None
+    first = factory() if factory else backend  # type: ignore[operator]
+    made: list[Backend] = [first] if factory else []
+    try:
+        for level in levels:
+            check_concurrency(first, level)  # type: ignore[arg-type]
+        results: list[RequestMetrics] = []
+        summaries: list[LatencySummary] = []
+        with (
+            JsonlRecorder(jsonl_path) as recorder,
+            tqdm(total=n * len(levels), desc="requests", unit="req", disable=not progress) as bar,
+        ):
+            for index, level in enumerate(levels):
+                bar.set_postfix(concurrency=level)
+                while factory and len(made) < level:
+                    made.append(factory())
+                workers = made[:level] if factory else [first] * level
+                warm_up(first, chosen, n=warmup, options=opts)  # type: ignore[arg-type]
+                jobs = make_jobs(chosen, n=n, run_id=run_id, salt=salt, first_id=index * n)
+                level_results = execute_jobs(
+                    workers,  # type: ignore[arg-type]
+                    jobs,
+                    options=opts,
+                    recorder=recorder,
+                    base_labels={
+                        "run_id": run_id,
+                        "concurrency": level,
+                        **({"backend": label} if label else {}),
+                    },
+                    progress=bar,
+                )
+                results.extend(level_results)
+                summaries.append(summarize(level_results, slo=slo, concurrency=level))
+    finally:
+        for b in made:
+            b.close()
+    return SweepResult(
+        requests=tuple(results),
+        levels=tuple(summaries),
+        jsonl_path=Path(jsonl_path) if jsonl_path is not None else None,
+    )

@@ -1,0 +1,123 @@
+"""What a timing run talks to: the local backend, an API, or a local server the run starts and stops.
+
+:func:`bench_target` is a context manager yielding a :class:`Target` whose ``source`` is what
+:func:`~course.measure.sweep.sweep_concurrency` takes (a backend, or a factory making one client
+per in-flight stream). Servers are stopped when the block ends, even on errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from course.backends.base import Backend
+from course.errors import ConfigError
+from course.models.resolve import resolve_model
+
+TargetKind = Literal["local", "api", "server", "llama-server"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("local", "api", "server", "llama-server")
+PROMPT_ALLOWANCE_TOKENS = 448  # the longest bundled prompt is 442 tokens with the embedded tokenizer
+
+
+@dataclass(frozen=True)
+class Target:
+    """A backend (or a factory of backends) to time, and how to describe it in reports."""
+
+    kind: TargetKind
+    source: Backend | Callable[[], Backend]
+    label: str
+    model: str
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def context_for(max_tokens: int, *, prompt_tokens: int = PROMPT_ALLOWANCE_TOKENS) -> int:
+    """A context size (multiple of 256) holding the longest bundled prompt plus ``max_tokens``."""
+    need = prompt_tokens + max_tokens
+    return max(512, -(-need // 256) * 256)
+
+
+def model_path(spec: str | Path | None) -> Path:
+    """A GGUF for ``spec``: a path, catalogue name, ``embedded[:QUANT]`` or ``synthetic:NAME[:QUANT]``."""
+    text = str(spec) if spec is not None else None
+    if text and text.startswith("synthetic:"):
+        from course.models.synthetic import SYNTHETIC_SHAPES, ensure_synthetic_model
+
+        _, name, quant = [*text.split(":"), ""][:3]
+        if name not in SYNTHETIC_SHAPES:
+            raise ConfigError(
+                f"Unknown synthetic model {name!r}.",
+                fix=f"Use synthetic:NAME[:QUANT] with NAME one of {', '.join(SYNTHETIC_SHAPES)}.",
+            )
+        return ensure_synthetic_model(name, quant=(quant.upper() or "Q4_0"))  # type: ignore[arg-type]
+    return resolve_model(text)
+
+
+@contextlib.contextmanager
+def bench_target(
+    kind: TargetKind,
+    *,
+    model: str | Path | None = None,
+    max_tokens: int = 64,
+    n_threads: int | None = None,
+    threads_batch: int | None = None,
+    parallel: int = 4,
+    ctx_per_slot: int | None = None,
+) -> Iterator[Target]:
+    """Open what ``kind`` names, yield it as a :class:`Target`, and close/stop it afterwards.
+
+    - ``local``: an in-process :class:`~course.backends.llama_cpp.LocalBackend` (concurrency 1 only).
+    - ``api``: :class:`~course.backends.openai_compat.ApiBackend` from OPENAI_BASE_URL / OPENAI_API_KEY;
+      ``model`` is the API's model name (else COURSE_API_MODEL).
+    - ``server``: llama-cpp-python's ``llama_cpp.server`` on loopback (serves one request at a time).
+    - ``llama-server``: llama.cpp's ``llama-server`` with ``parallel`` slots (``make llama-server``).
+    """
+    if kind == "local":
+        from course.backends.llama_cpp import LocalBackend
+
+        path = model_path(model)
+        backend = LocalBackend(
+            path, n_ctx=context_for(max_tokens), n_threads=n_threads, n_threads_batch=threads_batch
+        )
+        info = backend.info()
+        try:
+            yield Target(kind, backend, f"local ({info.device}, {info.n_threads} threads)", path.stem)
+        finally:
+            backend.close()
+    elif kind == "api":
+        from course.backends.openai_compat import ApiBackend
+
+        name = str(model) if model is not None else None
+        probe = ApiBackend(name)  # raises MissingKeyError / ConfigError now, before any timing
+        probe.close()
+
+        def make_api() -> Backend:
+            return ApiBackend(name)
+
+        yield Target(kind, make_api, f"api ({probe.info().base_url})", probe.model)
+    elif kind == "server":
+        from course.backends.server import llama_cpp_server
+
+        path = model_path(model)
+        with llama_cpp_server(path, n_ctx=context_for(max_tokens), n_threads=n_threads) as srv:
+            yield Target(
+                kind, srv.backend, "llama_cpp.server (loopback, serial)", path.stem, {"pid": srv.pid}
+            )
+    elif kind == "llama-server":
+        from course.backends.server import find_llama_server, llama_server
+
+        find_llama_server()  # a clear "run make llama-server" before building any model
+        path = model_path(model)
+        with llama_server(
+            path,
+            parallel=parallel,
+            ctx_per_slot=ctx_per_slot or context_for(max_tokens),
+            n_threads=n_threads,
+            threads_batch=threads_batch,
+        ) as srv:
+            label = f"llama-server (loopback, {parallel} slots)"
+            yield Target(kind, srv.backend, label, path.stem, {"pid": srv.pid, "parallel": parallel})
+    else:
+        raise ConfigError(f"Unknown backend kind {kind!r}.", fix=f"Use one of {', '.join(TARGET_KINDS)}.")

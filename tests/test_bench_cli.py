@@ -1,0 +1,101 @@
+"""`python -m course bench`: help, end-to-end runs writing JSONL + CSV + PNG, and clear refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from course.__main__ import main
+from course.measure import load_results
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_help_lists_backends_and_examples() -> None:
+    # a real subprocess: what a learner types
+    done = subprocess.run(
+        [sys.executable, "-m", "course", "bench", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    for needle in ("--backend", "--concurrency", "--max-tokens", "llama-server", "make llama-server", "TPOT"):
+        assert needle in done.stdout
+
+
+def test_bench_local_writes_jsonl_csv_and_png(embedded_paths, tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    argv = ["bench", "--model", str(embedded_paths["Q8_0"]), "--requests", "3", "--max-tokens", "8"]
+    rc = main([*argv, "--threads", "2", "--out", str(out), "--no-progress", "--slo-ttft-ms", "5000"])
+    printed = capsys.readouterr().out
+    assert rc == 0
+    assert "TTFT p50" in printed and "goodput" in printed
+    frame = load_results(out / "results.jsonl")
+    assert len(frame) == 3 and frame["ok"].all() and (frame["output_tokens"] == 8).all()
+    assert set(frame["backend"]) == {"local"}
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary["concurrency"]) == [1] and summary.loc[0, "n_ok"] == 3
+    assert (out / "latency.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_bench_local_refuses_concurrency_before_loading(capsys) -> None:
+    rc = main(["bench", "--concurrency", "1,4", "--no-progress"])
+    assert rc == 2
+    assert "not thread-safe" in capsys.readouterr().err
+
+
+def test_bench_api_without_a_key_says_how_to_set_it(monkeypatch, capsys) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    rc = main(["bench", "--backend", "api", "--model", "gpt-4o-mini", "--no-progress"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "OPENAI_API_KEY" in err
+
+
+def test_bench_llama_server_not_built_says_make_llama_server(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.setenv("COURSE_LLAMA_SERVER", str(tmp_path / "no-such-binary"))
+    rc = main(["bench", "--backend", "llama-server", "--no-progress"])
+    assert rc == 2 and "make llama-server" in capsys.readouterr().err
+
+
+def test_bad_concurrency_is_an_argument_error(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["bench", "--concurrency", "1,zero"])
+    assert info.value.code == 2
+    assert "comma-separated" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_bench_server_end_to_end(embedded_paths, tmp_path, capsys) -> None:
+    out = tmp_path / "srv"
+    rc = main(
+        ["bench", "--backend", "server", "--model", str(embedded_paths["Q8_0"]), "--concurrency", "1,2",
+         "--requests", "2", "--max-tokens", "8", "--threads", "2", "--out", str(out), "--no-progress"]
+    )  # fmt: skip
+    assert rc == 0
+    assert "aggregate output tok/s vs concurrency 1" in capsys.readouterr().out
+    frame = load_results(out / "results.jsonl")
+    assert list(frame["concurrency"]) == [1, 1, 2, 2] and frame["ok"].all()
+    assert set(frame["backend"]) == {"server"}
+    assert len(pd.read_csv(out / "summary.csv")) == 2
+    assert (out / "latency.png").read_bytes().startswith(PNG_MAGIC)
+
+
+@pytest.mark.slow
+@pytest.mark.needs_llama_server
+def test_bench_llama_server_end_to_end(embedded_paths, tmp_path, capsys) -> None:
+    from course.backends.server import llama_server_path
+
+    if not llama_server_path().is_file():
+        pytest.skip("llama-server is not built (make llama-server)")
+    out = tmp_path / "ls"
+    rc = main(
+        ["bench", "--backend", "llama-server", "--model", str(embedded_paths["Q8_0"]), "--concurrency", "1,4",
+         "--requests", "4", "--max-tokens", "8", "--threads", "2", "--out", str(out), "--no-progress"]
+    )  # fmt: skip
+    assert rc == 0
+    frame = load_results(out / "results.jsonl")
+    assert frame["ok"].all() and (frame["output_tokens"] == 8).all()
+    assert set(frame["usage_source"]) == {"server"}  # llama-server reports streamed usage
+    assert list(pd.read_csv(out / "summary.csv")["concurrency"]) == [1, 4]
