@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from course.backends.base import ChatStream
-from course.quant_compare import decode_tokens_per_s
+from course.measure.metrics import metrics_from_stream
 
 
 def show_stream(stream: ChatStream) -> ChatStream:
@@ -20,15 +20,14 @@ def show_stream(stream: ChatStream) -> ChatStream:
 
 def stream_summary(stream: ChatStream) -> str:
     """'TTFT … · N tokens · … tokens/s' for a finished stream."""
-    if not stream.chunks or stream.started_s is None:
-        return "no content was streamed"
-    ttft_s = stream.chunks[0].t_s - stream.started_s
-    tokens = stream.usage.completion_tokens if stream.usage else None
-    speed = decode_tokens_per_s(stream)
-    parts = [f"TTFT {ttft_s * 1000:.1f} ms"]
-    if tokens is not None:
-        parts.append(f"{tokens} output tokens ({stream.usage.source} count)")
-    if speed == speed:  # not NaN
-        parts.append(f"{speed:.0f} tokens/s after the first")
+    if not stream.chunks or stream.usage is None:
+        return f"no content was streamed (finish: {stream.finish_reason})"
+    metrics = metrics_from_stream(stream)
+    parts = [
+        f"TTFT {metrics.ttft_s * 1000:.1f} ms",
+        f"{metrics.output_tokens} output tokens ({metrics.usage_source} count)",
+    ]
+    if metrics.tpot_s:
+        parts.append(f"{1 / metrics.tpot_s:.0f} tokens/s after the first")
     parts.append(f"finish: {stream.finish_reason}")
     return " · ".join(parts)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from course.backends.base import ChatStream, GenerationOptions
+from course.backends.base import GenerationOptions
 from course.backends.llama_cpp import LocalBackend
+from course.measure.metrics import metrics_from_stream
 from course.models.embedded import ensure_embedded_model
 from course.models.quantize import BITS_PER_WEIGHT, Quant
 
@@ -27,14 +28,6 @@ class QuantRun:
     ttft_s: float
     decode_tokens_per_s: float
     answer: str
-
-
-def decode_tokens_per_s(stream: ChatStream) -> float:
-    """Generation speed after the first token: (tokens − 1) / (last chunk − first chunk)."""
-    if stream.usage is None or len(stream.chunks) < 2 or stream.usage.completion_tokens < 2:
-        return float("nan")
-    span = stream.chunks[-1].t_s - stream.chunks[0].t_s
-    return (stream.usage.completion_tokens - 1) / span if span > 0 else float("nan")
 
 
 def compare_quants(
@@ -65,8 +58,9 @@ def compare_quants(
                 stream = backend.chat(
                     messages, options=GenerationOptions(max_tokens=speed_tokens, ignore_eos=True)
                 )
-                ttfts.append(stream.chunks[0].t_s - stream.started_s)
-                speeds.append(decode_tokens_per_s(stream))
+                metrics = metrics_from_stream(stream)
+                ttfts.append(metrics.ttft_s)
+                speeds.append(1.0 / metrics.tpot_s)
         runs.append(
             QuantRun(
                 quant=quant,

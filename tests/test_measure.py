@@ -322,3 +322,20 @@ def test_sweep_against_llama_server_overlaps_requests(embedded_paths) -> None:
     level4 = frame[frame["concurrency"] == 4]
     assert four.wall_s < level4["e2e_s"].sum()
     assert one.wall_s >= frame[frame["concurrency"] == 1]["e2e_s"].max()
+
+
+def test_concurrency_is_refused_for_a_backend_that_serves_one_request_at_a_time(local_backend):
+    from course.backends.openai_compat import ApiBackend
+    from course.errors import ConfigError
+    from course.measure.sweep import check_concurrency
+
+    check_concurrency(local_backend, 1)
+    for backend in (local_backend, "local"):
+        with pytest.raises(ConfigError, match="cannot run 4 requests at once") as err:
+            check_concurrency(backend, 4)
+        assert "llama-server" in err.value.fix
+    api = ApiBackend("m", base_url="http://127.0.0.1:9/v1", api_key="sk-local")
+    assert api.serves_concurrently
+    check_concurrency(api, 8)
+    with pytest.raises(ConfigError, match="at least 1"):
+        check_concurrency(api, 0)

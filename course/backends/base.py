@@ -113,6 +113,8 @@ class Backend(ABC):
     name: str = "backend"
     #: True when the backend reports exact token usage itself (no tokenizer guess needed).
     reports_usage: bool = True
+    #: True when one backend object may serve requests from several threads at once.
+    serves_concurrently: bool = False
 
     def stream_chat(
         self,

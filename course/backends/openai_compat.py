@@ -92,6 +92,7 @@ class GgufTokenCounter:
         self.add_bos_with_template = add_bos_with_template
         self._lock = threading.Lock()
         self._llama: Any = None
+        self._eog_ids: tuple[int, ...] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -159,11 +160,13 @@ class GgufTokenCounter:
 
     def end_of_generation_ids(self) -> tuple[int, ...]:
         """Token ids that end generation (``</s>``, ``<|im_end|>``, ...): ban them to ignore EOS."""
-        import llama_cpp
+        if self._eog_ids is None:  # a walk over the whole vocabulary: once, not on every request
+            import llama_cpp
 
-        llama = self._vocab()
-        vocab = llama._model.vocab
-        return tuple(i for i in range(llama.n_vocab()) if llama_cpp.llama_vocab_is_eog(vocab, i))
+            llama = self._vocab()
+            vocab = llama._model.vocab
+            self._eog_ids = tuple(i for i in range(llama.n_vocab()) if llama_cpp.llama_vocab_is_eog(vocab, i))
+        return self._eog_ids
 
 
 @cache
@@ -279,6 +282,7 @@ class ApiBackend(Backend):
     """
 
     name = "api"
+    serves_concurrently = True  # the openai client is thread-safe; the server decides the rest
     reports_usage = False  # depends on the server: see ``ChatStream.usage.source``
 
     def __init__(

@@ -24,7 +24,7 @@ from course.measure.runner import TIMING_OPTIONS, execute_jobs, make_jobs, new_r
 from course.measure.summary import LatencySummary, Slo, requests_frame, summaries_frame, summarize
 
 #: Backends that run in this process and cannot serve two requests at once.
-SERIAL_BACKENDS: frozenset[str] = frozenset({"local"})
+SERIAL_BACKENDS: frozenset[str] = frozenset({"local"})  # CLI names of backends that cannot serve in parallel
 
 BackendSource = Backend | Callable[[], Backend]
 
@@ -56,9 +56,10 @@ class SweepResult:
 def check_concurrency(backend: Backend | str, level: int) -> None:
     """Refuse ``level`` > 1 for a backend (or its name) that runs one request at a time in-process."""
     name = backend if isinstance(backend, str) else backend.name
+    serial = name in SERIAL_BACKENDS if isinstance(backend, str) else not backend.serves_concurrently
     if level < 1:
         raise ConfigError(f"Concurrency must be at least 1, not {level}.", fix="Use levels such as 1,2,4,8.")
-    if level > 1 and name in SERIAL_BACKENDS:
+    if level > 1 and serial:
         raise ConfigError(
             f"The in-process {name!r} backend cannot run {level} requests at once: one llama.cpp "
             "model object is not thread-safe and decodes one sequence at a time.",
