@@ -34,7 +34,7 @@ model: setup ## build the embedded model (all quant variants; offline, < 2 s)
 	@$(PY) -m course models build
 
 lab: model ## set up and open the course in JupyterLab
-	@echo ">>> Starting JupyterLab on http://127.0.0.1:$(LAB_PORT)/lab/tree/lessons/00-start-here.ipynb"
+	@echo ">>> Starting JupyterLab on port $(LAB_PORT): open the http://127.0.0.1:$(LAB_PORT)/lab?token=... link printed below."
 	@$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
 	  --ServerApp.root_dir="$(CURDIR)" lessons/00-start-here.ipynb
