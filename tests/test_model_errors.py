@@ -83,3 +83,12 @@ def test_course_model_env_picks_the_model(monkeypatch, embedded_paths):
     monkeypatch.setenv("COURSE_MODEL", "embedded:Q3_K")
     with pytest.raises(ModelNotFoundError, match="unknown quantization"):
         resolve_model()
+
+
+def test_synthetic_specs_resolve_everywhere_and_bad_ones_say_what_exists():
+    path = resolve_model("synthetic:roofline-90m:Q4_0")
+    assert path.name == "roofline-90m-q4_0.gguf" and path.stat().st_size > 50e6
+    for bad in ("synthetic:llama-70b", "synthetic:roofline-90m:Q2_K"):
+        with pytest.raises(ModelNotFoundError) as err:
+            resolve_model(bad)
+        assert "llama-8b" in err.value.fix and "Q4_K_M" in err.value.fix

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from course.backends.base import Backend
+from course.backends.llama_cpp import round_n_ctx
 from course.errors import ConfigError
 from course.models.resolve import resolve_model
 
@@ -34,25 +35,13 @@ class Target:
 
 
 def context_for(max_tokens: int, *, prompt_tokens: int = PROMPT_ALLOWANCE_TOKENS) -> int:
-    """A context size (multiple of 256) holding the longest bundled prompt plus ``max_tokens``."""
-    need = prompt_tokens + max_tokens
-    return max(512, -(-need // 256) * 256)
+    """A context size (a multiple of 256, ≥ 512) for the longest bundled prompt plus ``max_tokens``."""
+    return max(512, round_n_ctx(prompt_tokens + max_tokens))
 
 
 def model_path(spec: str | Path | None) -> Path:
     """A GGUF for ``spec``: a path, catalogue name, ``embedded[:QUANT]`` or ``synthetic:NAME[:QUANT]``."""
-    text = str(spec) if spec is not None else None
-    if text and text.startswith("synthetic:"):
-        from course.models.synthetic import SYNTHETIC_SHAPES, ensure_synthetic_model
-
-        _, name, quant = [*text.split(":"), ""][:3]
-        if name not in SYNTHETIC_SHAPES:
-            raise ConfigError(
-                f"Unknown synthetic model {name!r}.",
-                fix=f"Use synthetic:NAME[:QUANT] with NAME one of {', '.join(SYNTHETIC_SHAPES)}.",
-            )
-        return ensure_synthetic_model(name, quant=(quant.upper() or "Q4_0"))  # type: ignore[arg-type]
-    return resolve_model(text)
+    return resolve_model(spec)
 
 
 @contextlib.contextmanager

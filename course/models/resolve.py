@@ -15,10 +15,16 @@ LFS_POINTER_PREFIX = b"version https://git-lfs"
 
 
 def resolve_model(spec: str | Path | None = None) -> Path:
-    """The GGUF file for ``spec``; None means ``COURSE_MODEL``, else the embedded model."""
+    """The GGUF file for ``spec``; None means ``COURSE_MODEL``, else the embedded model.
+
+    ``spec`` is a path, a catalogue name, ``embedded[:QUANT]``, or ``synthetic:NAME[:QUANT]``
+    (random weights in a real model's shape, built on first use: for speed measurements only).
+    """
     if spec is None:
         spec = load_settings().model or "embedded"
     text = str(spec)
+    if text.startswith("synthetic:"):
+        return _synthetic(text)
     if text == "embedded" or text.startswith("embedded:"):
         quant = text.partition(":")[2].upper() or DEFAULT_QUANT
         if quant not in QUANTS:
@@ -46,6 +52,20 @@ def resolve_model(spec: str | Path | None = None) -> Path:
         fix=f"Check the path, pick a name from `python -m course models list`, or unset {ENV_MODEL} "
         "to use the embedded model.",
     )
+
+
+def _synthetic(text: str) -> Path:
+    from course.models.synthetic import SYNTHETIC_SHAPES, ensure_synthetic_model
+
+    _, name, quant = [*text.split(":"), ""][:3]
+    quant = quant.upper() or "Q4_0"
+    if name not in SYNTHETIC_SHAPES or quant not in QUANTS:
+        raise ModelNotFoundError(
+            f"{text!r} is not a synthetic model this course can build.",
+            fix=f"Use synthetic:NAME[:QUANT] with NAME one of {', '.join(SYNTHETIC_SHAPES)} "
+            f"and QUANT one of {', '.join(QUANTS)}.",
+        )
+    return ensure_synthetic_model(name, quant=quant)  # type: ignore[arg-type]
 
 
 def check_gguf_file(path: Path) -> None:
