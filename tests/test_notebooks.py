@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -10,6 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+PLOT_CALL = re.compile(r"\b(plot_\w+|\w+_figure)\(")
 NOTEBOOKS = sorted(p for folder in ("lessons", "labs") for p in (ROOT / folder).glob("*.ipynb"))
 
 
@@ -44,3 +46,6 @@ def test_notebook_executes_headless(path: Path, monkeypatch: pytest.MonkeyPatch)
     assert not errors
     shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert shown, f"{path.name} executed but showed nothing"
+    draws = any(PLOT_CALL.search(c.source) for c in nb.cells if c.cell_type == "code")
+    images = [o for o in shown if "image/png" in o.get("data", {})]
+    assert images or not draws, f"{path.name} builds figures but none was displayed (%matplotlib inline?)"
