@@ -23,6 +23,8 @@ def stream_summary(stream: ChatStream) -> str:
     if not stream.chunks or stream.usage is None:
         return f"no content was streamed (finish: {stream.finish_reason})"
     metrics = metrics_from_stream(stream)
+    if metrics.ttft_s is None:  # only empty pieces arrived (e.g. special tokens)
+        return f"no visible text was streamed (finish: {stream.finish_reason})"
     parts = [
         f"TTFT {metrics.ttft_s * 1000:.1f} ms",
         f"{metrics.output_tokens} output tokens ({metrics.usage_source} count)",

@@ -44,6 +44,8 @@ def compare_quants(
     Speed runs generate exactly ``speed_tokens`` tokens (end-of-text ignored) so every quant does
     the same work; the answer is the model's own, at temperature 0.
     """
+    if speed_tokens < 2 or repeats < 1:
+        raise ValueError("speed_tokens must be ≥ 2 (speed is measured after the first token), repeats ≥ 1")
     messages = [{"role": "user", "content": question}]
     runs: list[QuantRun] = []
     for quant in tqdm(quants, desc="quantizations"):

@@ -12,7 +12,7 @@ Usage: scripts/build_llama_server.sh [--force] [--help]
 
 Builds llama-server and llama-batched-bench from the llama.cpp source vendored in the
 llama-cpp-python ${LCP_VERSION} sdist, and installs them to
-  \${COURSE_CACHE_DIR:-\$HOME/.cache/open-vs-frontier}/llama.cpp/bin/
+  \${COURSE_CACHE_DIR:-\${XDG_CACHE_HOME:-\$HOME/.cache}/open-vs-frontier}/llama.cpp/bin/
 It takes about 3-4 minutes on 2 CPU cores. A second run exits at once when the binaries exist
 and were built from the same version with the same CMAKE_ARGS.
 
@@ -22,7 +22,7 @@ Options:
 
 Environment:
   PYTHON             the Python whose pip downloads the sdist (default: python3)
-  COURSE_CACHE_DIR   cache root (default: \$HOME/.cache/open-vs-frontier)
+  COURSE_CACHE_DIR   cache root (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/open-vs-frontier)
   CMAKE_ARGS         extra CMake flags, e.g. a CUDA build:
                      CMAKE_ARGS="-DGGML_CUDA=on -DCMAKE_CUDA_ARCHITECTURES=90"
   JOBS               parallel build jobs (default: nproc)
@@ -39,7 +39,7 @@ for arg in "$@"; do
 done
 
 PYTHON="${PYTHON:-python3}"
-CACHE_DIR="${COURSE_CACHE_DIR:-$HOME/.cache/open-vs-frontier}"
+CACHE_DIR="${COURSE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/open-vs-frontier}"
 ROOT="$CACHE_DIR/llama.cpp"
 SDIST_DIR="$ROOT/sdist"
 SRC_DIR="$ROOT/src/llama_cpp_python-$LCP_VERSION"

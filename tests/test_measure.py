@@ -30,7 +30,7 @@ from course.measure import (
     time_per_output_token_s,
     time_to_first_token_s,
 )
-from course.measure.runner import fixed_length_correction, make_jobs
+from course.measure.runner import make_jobs
 
 LABELS = {"run_id": "r", "prompt_id": "p", "backend": "b", "model": "m", "concurrency": 1, "started_at": ""}
 
@@ -86,28 +86,6 @@ def test_metric_functions_edge_cases() -> None:
     assert time_per_output_token_s(2.0, 0.5, 4) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="same length"):
         content_times([1.0], [])
-
-
-def test_fixed_length_correction_uses_max_tokens_only_when_the_server_hit_the_limit() -> None:
-    opts = GenerationOptions(max_tokens=16, ignore_eos=True)
-    base = request_metrics(
-        started_s=0.0,
-        finished_s=1.5,
-        chunk_times_s=[0.5, 1.5],
-        chunk_texts=["a", "b"],
-        usage=TokenUsage(30, 11, "tokenizer"),
-        finish_reason="length",
-        **LABELS,
-    )
-    fixed = fixed_length_correction(base, usage=TokenUsage(30, 11, "tokenizer"), options=opts)
-    assert (fixed.output_tokens, fixed.usage_source) == (16, "max_tokens")
-    assert fixed.tpot_s == pytest.approx(1.0 / 15)
-    exact = fixed_length_correction(base, usage=TokenUsage(30, 11, "server"), options=opts)
-    assert exact is base  # exact counts are never overridden
-    eos_allowed = fixed_length_correction(
-        base, usage=TokenUsage(30, 11, "tokenizer"), options=GenerationOptions()
-    )
-    assert eos_allowed is base
 
 
 # -- summaries --------------------------------------------------------------------------------------

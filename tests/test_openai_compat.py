@@ -333,3 +333,13 @@ def test_a_tokenizer_for_a_broken_file_raises_model_load_error(tmp_path) -> None
     bad.write_text("version https://git-lfs.github.com/spec/v1\n")
     with pytest.raises(ModelLoadError, match="tokenizer"):
         GgufTokenCounter(bad)("hello")
+
+
+def test_ignore_eos_is_asked_only_of_local_servers() -> None:
+    from course.backends.base import GenerationOptions
+
+    fixed = GenerationOptions(max_tokens=8, ignore_eos=True)
+    remote = ApiBackend("gpt-4o-mini", base_url="https://api.example.com/v1", api_key=PLANTED_KEY)
+    assert "ignore_eos" not in remote._params([], fixed).get("extra_body", {})  # OpenAI answers 400
+    local = ApiBackend("tinychat", base_url="http://127.0.0.1:9/v1")
+    assert local._params([], fixed)["extra_body"]["ignore_eos"] is True

@@ -69,8 +69,9 @@ def test_llama_cpp_server_does_not_interrupt_a_running_stream(lcs_server: LocalS
         pass
     for stream in (first, second):  # an interrupted stream would end early, with finish_reason "stop"
         assert stream.finish_reason == "length"
-        # re-tokenized text can merge byte-level pieces the model emitted separately: about 24
-        assert stream.usage is not None and 20 <= stream.usage.completion_tokens <= 24
+        # cut at the limit with end-of-text banned: exactly max_tokens, and labelled as such
+        assert stream.usage is not None
+        assert (stream.usage.completion_tokens, stream.usage.source) == (24, "max_tokens")
 
 
 def test_a_server_is_stopped_even_when_the_block_raises() -> None:

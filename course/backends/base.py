@@ -38,7 +38,9 @@ class TokenUsage:
 
     prompt_tokens: int
     completion_tokens: int
-    source: Literal["backend", "server", "tokenizer", "estimate"]
+    #: who counted: the backend itself, the server, a tokenizer over the text, an estimate, or
+    #: ``max_tokens`` (a fixed-length request the server cut at the limit: exactly that many)
+    source: Literal["backend", "server", "tokenizer", "estimate", "max_tokens"]
 
     @property
     def total_tokens(self) -> int:
@@ -74,7 +76,9 @@ class BackendInfo:
 class ChatStream:
     """Iterate to receive chunks; afterwards ``usage``, ``finish_reason`` and ``text`` are set.
 
-    ``started_s`` is stamped when the request is sent, so TTFT = first content chunk − started_s.
+    ``started_s`` is stamped when iteration starts (the backend then prepares and sends the request),
+    so TTFT = first content chunk − started_s. ``finished_s`` is stamped when the last chunk has
+    arrived; a backend may stamp it itself before post-stream work such as counting tokens.
     """
 
     def __init__(self, produce: Callable[[ChatStream], Iterator[StreamChunk]]) -> None:
@@ -94,7 +98,8 @@ class ChatStream:
         for chunk in self._produce(self):
             self.chunks.append(chunk)
             yield chunk
-        self.finished_s = clock()
+        if self.finished_s is None:
+            self.finished_s = clock()
 
     @property
     def text(self) -> str:

@@ -7,7 +7,6 @@ llama.cpp's verbose load log is captured (not printed) and quoted when loading f
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,11 +114,12 @@ class LocalBackend(Backend):
         if error is not None:
             raise _load_error(self.model_path, error, log) from error
         self._llm.verbose = False  # no per-request prints from llama-cpp-python
+        _quiet_llama_log()  # loading set llama.cpp's global log to verbose; teardown would print
         self.n_layer = int(self._llm.metadata.get("llama.block_count", 0) or 0)
         self.gpu_layers = _offloaded_layers(log, self.requested_gpu_layers, self.n_layer)
         self.device = _device_name(log) if self.gpu_layers else "CPU"
         self._notes = tuple(notes)
-        self._formatter = _chat_formatter(self._llm)
+        self._formatter = chat_formatter(self._llm)
 
     # -- Backend -----------------------------------------------------------------------------
     def info(self) -> BackendInfo:
@@ -200,13 +200,15 @@ class LocalBackend(Backend):
                 llm.close()
             self._llm = None  # type: ignore[assignment]
 
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):  # interpreter shutdown may have torn modules down
-            self.close()
-
     @property
     def llama(self):
         return self._llm
+
+
+def _quiet_llama_log() -> None:
+    from llama_cpp import _logger
+
+    _logger.set_verbose(False)
 
 
 def _decode_complete(llm, pending: list[int]) -> str | None:
@@ -223,7 +225,8 @@ def _stop_index(text: str, stops: tuple[str, ...]) -> int | None:
     return min(hits) if hits else None
 
 
-def _chat_formatter(llm):
+def chat_formatter(llm):
+    """The model's own chat template (from the GGUF) as llama-cpp-python's Jinja2 formatter."""
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     template = llm.metadata.get("tokenizer.chat_template")
@@ -232,9 +235,9 @@ def _chat_formatter(llm):
             "This GGUF has no chat template (tokenizer.chat_template).",
             fix="Use a chat/instruct model, or one of the catalogue models (`python -m course models list`).",
         )
-    vocab_tokens = llm._model
-    bos = vocab_tokens.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
-    eos = vocab_tokens.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
+    model = llm._model
+    bos = model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+    eos = model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
     return Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
 
 

@@ -93,6 +93,7 @@ class GgufTokenCounter:
         self._lock = threading.Lock()
         self._llama: Any = None
         self._eog_ids: tuple[int, ...] | None = None
+        self._formatter: Any = None  # Jinja2ChatFormatter, or False when the model has no template
 
     def __repr__(self) -> str:
         return (
@@ -123,21 +124,17 @@ class GgufTokenCounter:
 
     def _prompt(self, messages: Sequence[Message]) -> tuple[str, bool]:
         """The prompt text a llama.cpp server builds from ``messages``, and whether to add BOS."""
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
         llama = self._vocab()
-        template = llama.metadata.get("tokenizer.chat_template")
-        if not template:
+        if self._formatter is None:  # compiled once: the template is a Jinja program
+            from course.backends.llama_cpp import chat_formatter
+
+            self._formatter = (
+                chat_formatter(llama) if llama.metadata.get("tokenizer.chat_template") else False
+            )
+        if self._formatter is False:
             return render_messages(messages), True
-        model = llama._model
-        eos, bos = llama.token_eos(), llama.token_bos()
-        formatter = Jinja2ChatFormatter(
-            template=template,
-            eos_token=model.token_get_text(eos) if eos != -1 else "",
-            bos_token=model.token_get_text(bos) if bos != -1 else "",
-        )
-        add_bos = self.add_bos_with_template and bool(model.add_bos_token())
-        return formatter(messages=list(messages)).prompt, add_bos  # type: ignore[arg-type]
+        add_bos = self.add_bos_with_template and bool(llama._model.add_bos_token())
+        return self._formatter(messages=list(messages)).prompt, add_bos
 
     def _tokens(self, text: str, *, add_bos: bool) -> int:
         llama = self._vocab()
@@ -303,7 +300,7 @@ class ApiBackend(Backend):
         parts = urlsplit(url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise ConfigError(
-                f"{safe_url(url) or url[:40]!r} is not an http(s) URL.",
+                f"{safe_url(url) or '(unprintable)'!r} is not an http(s) URL.",
                 fix="Pass base_url like 'http://127.0.0.1:8080/v1' or 'https://api.openai.com/v1'.",
             )
         self.base_url = safe_url(url)  # printable: no user:password or query; the client gets ``url``
@@ -393,14 +390,18 @@ class ApiBackend(Backend):
         if options.stop:
             params["stop"] = list(options.stop)
         extra = dict(self.extra_body)
-        if options.ignore_eos:
-            extra["ignore_eos"] = True  # llama-server honours it; others may ignore or reject it
+        if self._sends_ignore_eos(options):
+            extra["ignore_eos"] = True  # llama-server honours it; llama_cpp.server gets the logit bias
             eog = getattr(self.tokenizer, "end_of_generation_ids", None)
             if eog is not None:
                 params["logit_bias"] = {str(token): -100 for token in eog()}
         if extra:
             params["extra_body"] = extra
         return params
+
+    def _sends_ignore_eos(self, options: GenerationOptions) -> bool:
+        """Only local servers are asked to ignore end-of-text (OpenAI rejects the field with a 400)."""
+        return options.ignore_eos and self.is_local
 
     def _produce(
         self, stream: ChatStream, messages: list[Message], options: GenerationOptions
@@ -429,8 +430,14 @@ class ApiBackend(Backend):
                     raise error from None  # the original may quote the request; keep the key out
                 time.sleep(self._retry_wait_s(exc, attempt))
                 attempt += 1
+        stream.finished_s = clock()  # the stream is over: counting below must not add to E2E
         if usage is not None and usage.completion_tokens is not None and usage.prompt_tokens is not None:
             stream.usage = TokenUsage(usage.prompt_tokens, usage.completion_tokens, "server")
+        elif self._sends_ignore_eos(options) and stream.finish_reason == "length":
+            # cut at the limit with end-of-text banned: exactly max_tokens were generated, while
+            # re-tokenizing the text can undercount byte tokens the model emitted one by one
+            prompt_tokens, _ = self._count_prompt(messages)
+            stream.usage = TokenUsage(prompt_tokens, options.max_tokens, "max_tokens")
         else:
             stream.usage = self._counted_usage(messages, "".join(pieces))
 

@@ -51,6 +51,16 @@ def _levels(text: str) -> list[int]:
     return levels
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "bench",
@@ -62,15 +72,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     what = parser.add_argument_group("what to time")
     what.add_argument("--backend", choices=TARGET_KINDS, default="local", help="default: local")
     what.add_argument("--model", help="model to serve/load, or the API's model name (default: COURSE_MODEL)")
-    what.add_argument("--threads", type=int, help="CPU threads for generation (default: COURSE_THREADS)")
     what.add_argument(
-        "--threads-batch", type=int, help="CPU threads for prompt processing (default: --threads)"
+        "--threads", type=_positive, help="CPU threads for generation (default: COURSE_THREADS)"
     )
-    what.add_argument("--parallel", type=int, help="llama-server slots (default: the highest concurrency)")
+    what.add_argument(
+        "--threads-batch", type=_positive, help="CPU threads for prompt processing (default: --threads)"
+    )
+    what.add_argument(
+        "--parallel", type=_positive, help="llama-server slots (default: the highest concurrency)"
+    )
     load = parser.add_argument_group("workload")
     load.add_argument("--concurrency", type=_levels, default=[1], help="levels, e.g. 1,2,4,8 (default: 1)")
-    load.add_argument("--requests", type=int, default=8, help="timed requests per level (default: 8)")
-    load.add_argument("--max-tokens", type=int, default=64, help="output tokens per request (default: 64)")
+    load.add_argument("--requests", type=_positive, default=8, help="timed requests per level (default: 8)")
+    load.add_argument(
+        "--max-tokens", type=_positive, default=64, help="output tokens per request (default: 64)"
+    )
     load.add_argument("--warmup", type=int, default=1, help="untimed requests before each level (default: 1)")
     load.add_argument("--prompts", type=Path, help="a prompts JSON file (default: the bundled set)")
     load.add_argument(

@@ -42,7 +42,7 @@ class RequestMetrics:
     prompt_tokens: int | None = None
     output_tokens: int | None = None
     output_tokens_per_s: float | None = None  # output_tokens / e2e_s (this request alone)
-    usage_source: str | None = None  # "backend" | "server" | "tokenizer" | "estimate"
+    usage_source: str | None = None  # TokenUsage.source: backend, server, tokenizer, estimate, max_tokens
     n_chunks: int = 0
     finish_reason: str | None = None
 

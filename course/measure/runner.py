@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,8 +23,6 @@ from course.measure.metrics import (
     RequestMetrics,
     failed_metrics,
     metrics_from_stream,
-    time_per_output_token_s,
-    tokens_per_s,
 )
 from course.measure.prompts import Prompt, as_prompts
 from course.measure.records import JsonlRecorder
@@ -105,35 +103,7 @@ def time_request(
         return failed_metrics(f"{type(exc).__name__}: {exc}", offset_s=offset, **labels)
     offset = (stream.started_s or sent_s) - origin_s if origin_s is not None else 0.0
     usage = stream.usage or _tokenizer_usage(backend, messages, stream.text)
-    metrics = metrics_from_stream(stream, usage=usage, offset_s=offset, **labels)
-    return fixed_length_correction(metrics, usage=usage, options=options)
-
-
-def fixed_length_correction(
-    metrics: RequestMetrics, *, usage: TokenUsage, options: GenerationOptions
-) -> RequestMetrics:
-    """Output tokens of a fixed-length request that the server did not count.
-
-    Re-tokenizing generated text undercounts when the model emits byte tokens (random weights
-    do: 16 generated tokens re-tokenize to 10-15). When EOS was ignored and the server says it
-    stopped for ``length``, it generated exactly ``max_tokens``: use that, labelled
-    ``usage_source="max_tokens"``. Exact counts (backend, server) are left alone.
-    """
-    if not (
-        options.ignore_eos
-        and metrics.finish_reason == "length"
-        and usage.source in ("tokenizer", "estimate")
-        and usage.completion_tokens <= options.max_tokens
-    ):
-        return metrics
-    n, e2e = options.max_tokens, metrics.e2e_s or 0.0
-    return replace(
-        metrics,
-        output_tokens=n,
-        tpot_s=time_per_output_token_s(e2e, metrics.ttft_s, n),
-        output_tokens_per_s=tokens_per_s(n, e2e),
-        usage_source="max_tokens",
-    )
+    return metrics_from_stream(stream, usage=usage, offset_s=offset, **labels)
 
 
 def _tokenizer_usage(backend: Backend, messages: list[Message], text: str) -> TokenUsage:

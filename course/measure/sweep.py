@@ -114,6 +114,8 @@ def sweep_concurrency(
                 bar.set_postfix(concurrency=level)
                 while factory and len(made) < level:
                     made.append(factory())
+                    # a new client connects inside its warm-up, not inside a timed request's TTFT
+                    warm_up(made[-1], chosen, n=min(warmup, 1), options=opts)
                 workers = made[:level] if factory else [first] * level
                 warm_up(first, chosen, n=warmup, options=opts)  # type: ignore[arg-type]
                 jobs = make_jobs(chosen, n=n, run_id=run_id, salt=salt, first_id=index * n)
