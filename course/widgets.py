@@ -60,7 +60,7 @@ def _md(text: str) -> str:
 
 
 class LiveView:
-    """Controls whose values feed a view function; the view is redrawn on every change."""
+    """Controls whose values feed a view function; the view is redrawn when a value is set."""
 
     def __init__(self, title: str, controls: Mapping[str, Widget], render: Callable[..., StaticView]) -> None:
         import ipywidgets as w
@@ -71,6 +71,8 @@ class LiveView:
         self.view: StaticView | None = None
         self.error: CourseError | None = None
         for control in self.controls.values():
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False  # redraw (about 0.3 s) when a slider is released
             control.observe(self.refresh, names="value")
         grid = w.GridBox(
             list(self.controls.values()), layout=w.Layout(grid_template_columns="repeat(2, 50%)")

@@ -14,12 +14,9 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 from course.backends.base import Message
 from course.errors import DataError
-
-PromptLength = Literal["short", "medium", "long"]
 
 
 @dataclass(frozen=True)

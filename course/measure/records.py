@@ -28,7 +28,6 @@ class JsonlRecorder:
         self.path = Path(path) if path is not None else None
         self._fh = None
         self._lock = threading.Lock()
-        self.n_written = 0
 
     def __enter__(self) -> JsonlRecorder:
         if self.path is not None:
@@ -43,7 +42,6 @@ class JsonlRecorder:
         with self._lock:
             self._fh.write(line + "\n")
             self._fh.flush()
-            self.n_written += 1
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
