@@ -1,12 +1,12 @@
-"""Helpers shared by the bench/ scripts: medians of repetitions, tables, verdict lines."""
+"""Helpers shared by the bench/ scripts: argument parser, tables, verdict lines, decode rates, GGUF sizes."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import platform
-import statistics
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -16,13 +16,30 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
-def median(values: Sequence[float]) -> float:
-    return statistics.median(values)
+def decode_tokens_per_s(
+    n_tokens: int, *, first_s: float, last_s: float, first_tokens: int | None = 1
+) -> float:
+    """Decode rate: the tokens after the first chunk ÷ (last token's time − first chunk's time).
+
+    ``first_tokens`` is how many tokens the first chunk held (``StreamChunk.n_tokens``; None counts
+    as 1). This is about 1 / TPOT of :mod:`course.measure.metrics`, where
+    TPOT = (E2E − TTFT) / (output_tokens − 1), with two differences that keep fixed per-request costs
+    out of a rate: the interval ends at the last token, not at the stream's end (the backend's
+    wrap-up after it), and the first chunk's own token count is taken off instead of 1 (a chunk may
+    hold several tokens). With one-token chunks and no wrap-up the two are exact reciprocals.
+    """
+    return (n_tokens - (first_tokens or 1)) / (last_s - first_s)
 
 
-def spread(values: Sequence[float]) -> str:
-    """``median [min–max]`` for a table cell."""
-    return f"{statistics.median(values):.1f} [{min(values):.1f}–{max(values):.1f}]"
+def bytes_per_token(path: Path) -> int:
+    """Tensor bytes read to generate one token: every tensor of the GGUF but the embedding table.
+
+    ``token_embd`` is a row lookup per token, not a full read.
+    """
+    import gguf  # only the scripts that size a model need it
+
+    reader = gguf.GGUFReader(path)
+    return sum(int(t.n_bytes) for t in reader.tensors if t.name != "token_embd.weight")
 
 
 def table(rows: Sequence[dict[str, object]]) -> str:

@@ -21,25 +21,36 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 
-from _common import machine, median, parser, table, verdict
+from _common import machine, parser, table, verdict
 
 from course.backends.base import GenerationOptions
+from course.backends.openai_compat import gguf_token_counter
 from course.backends.server import LocalServer, find_llama_server, llama_cpp_server, llama_server
 from course.errors import ServerStartError
-from course.measure import load_prompts, sweep_concurrency
+from course.measure import Prompt, load_prompts, sweep_concurrency
 from course.measure.targets import context_for, model_path
 
 CPU_TARGET, GPU_TARGET = 1.5, 3.0
+PROMPT_LENGTHS = ("short", "medium")
+# The sweep puts a tag before each prompt against prompt caches: "[warm-up 3f2a9b] " or
+# "[17:3f2a9b1c] " (course.measure.runner). It is ASCII, so at most one token a character.
+SALT_ALLOWANCE_TOKENS = len("[warm-up 3f2a9b] ")
+
+
+def longest_prompt_tokens(path: Path, prompts: list[Prompt]) -> int:
+    """Tokens of the longest prompt as llama-server builds it (chat template, BOS), salt included."""
+    counter = gguf_token_counter(path, add_bos_with_template=True)  # llama-server's count: one more
+    return max(counter.count_prompt(p.messages()) for p in prompts) + SALT_ALLOWANCE_TOKENS
 
 
 def server_variants(
-    args: argparse.Namespace,
+    args: argparse.Namespace, path: Path, ctx: int
 ) -> Iterator[tuple[str, Callable[[], AbstractContextManager[LocalServer]]]]:
-    path = model_path(args.model)
-    ctx = context_for(args.max_tokens, prompt_tokens=240)  # short and medium prompts: at most 232 tokens
     gpu = {"n_gpu_layers": -1} if args.gpu else {}
     t = args.threads
     yield (
@@ -75,16 +86,20 @@ def main() -> int:
     try:
         find_llama_server()
     except ServerStartError as exc:
-        print(f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    prompts = load_prompts(lengths=("short", "medium"))
+    prompts = load_prompts(lengths=PROMPT_LENGTHS)
+    path = model_path(args.model)
+    prompt_tokens = longest_prompt_tokens(path, prompts)
+    ctx = context_for(args.max_tokens, prompt_tokens=prompt_tokens)
     options = GenerationOptions(max_tokens=args.max_tokens, temperature=0.0, ignore_eos=True)
     print(
         f"Concurrency, {machine()}: model {args.model}, {args.max_tokens} output tokens (fixed), "
-        f"levels 1 and {args.parallel}, {n_requests} requests a level, {reps} repetitions"
+        f"levels 1 and {args.parallel}, {n_requests} requests a level, {reps} repetitions; "
+        f"longest prompt ≤ {prompt_tokens} tokens, {ctx} context a slot"
     )
     rows, best = [], {}
-    for name, start in server_variants(args):
+    for name, start in server_variants(args, path, ctx):
         with start() as srv:
             runs = [
                 sweep_concurrency(
@@ -99,12 +114,12 @@ def main() -> int:
         failed = sum(s.n_failed for r in runs for s in r.levels)
         rows.append({
             "server": name,
-            "tok/s @1": f"{median([s.output_tokens_per_s for s in one]):.1f}",
-            f"tok/s @{args.parallel}": f"{median([s.output_tokens_per_s for s in many]):.1f}",
+            "tok/s @1": f"{statistics.median([s.output_tokens_per_s for s in one]):.1f}",
+            f"tok/s @{args.parallel}": f"{statistics.median([s.output_tokens_per_s for s in many]):.1f}",
             "ratio (median)": f"{statistics.median(ratios):.2f}",
             "ratios": " ".join(f"{x:.2f}" for x in ratios),
-            f"TTFT p50 @{args.parallel} ms": f"{median([s.ttft_p50_s for s in many]) * 1000:.0f}",
-            f"TPOT p50 @{args.parallel} ms": f"{median([s.tpot_p50_s for s in many]) * 1000:.1f}",
+            f"TTFT p50 @{args.parallel} ms": f"{statistics.median([s.ttft_p50_s for s in many]) * 1000:.0f}",
+            f"TPOT p50 @{args.parallel} ms": f"{statistics.median([s.tpot_p50_s for s in many]) * 1000:.1f}",
             "failed": failed,
         })  # fmt: skip
         if name.startswith("llama-server"):

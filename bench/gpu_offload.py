@@ -25,20 +25,22 @@ import ctypes.util
 import glob
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from _common import machine, parser, table, verdict
+from _common import bytes_per_token, decode_tokens_per_s, machine, parser, table, verdict
 
 TARGET = 0.40
 COPY_BYTES = 2**30
 CUDA_MEMCPY_DEVICE_TO_DEVICE = 3
 PROMPT = [{"role": "user", "content": "Write a long story about a lighthouse keeper and a storm."}]
 
-#: vendor peak memory bandwidth, GB/s (datasheets), for reference next to the measured figure
+#: vendor peak memory bandwidth, GB/s (NVIDIA datasheets; A10G: AWS G5 page), next to the measured figure.
+#: Keys are matched as whole words of the nvidia-smi name, longest key first (see spec_bandwidth_gb_s).
 SPEC_BANDWIDTH_GB_S = {
     "H200": 4800.0,
     "H100 NVL": 3900.0,
@@ -47,10 +49,31 @@ SPEC_BANDWIDTH_GB_S = {
     "A100-SXM4-80GB": 2039.0,
     "A100 80GB PCIe": 1935.0,
     "A100-SXM4-40GB": 1555.0,
+    "A100-PCIE-40GB": 1555.0,
     "L40S": 864.0,
+    "L40": 864.0,
     "L4": 300.0,
+    "A10G": 600.0,
     "A10": 600.0,
     "RTX 4090": 1008.0,
+}
+
+#: nvidia-smi names and the figure each must get: ``--self-test`` (run by ``gpu_offload.sh check``)
+SPEC_LOOKUP_CASES = {
+    "NVIDIA H200": 4800.0,
+    "NVIDIA H100 80GB HBM3": 3350.0,
+    "NVIDIA H100 PCIe": 2000.0,
+    "NVIDIA A100-PCIE-40GB": 1555.0,
+    "NVIDIA A100-SXM4-80GB": 2039.0,
+    "NVIDIA A100 80GB PCIe": 1935.0,
+    "NVIDIA A10G": 600.0,
+    "NVIDIA A10": 600.0,
+    "NVIDIA L40S": 864.0,
+    "NVIDIA L4": 300.0,
+    "NVIDIA GeForce RTX 4090": 1008.0,
+    "NVIDIA A100": None,  # memory size unknown: no figure, rather than the A10's
+    "Tesla T4": None,
+    "": None,
 }
 
 VARIANTS = (
@@ -60,11 +83,35 @@ VARIANTS = (
 )
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
 def spec_bandwidth_gb_s(gpu_name: str) -> float | None:
-    for key, value in SPEC_BANDWIDTH_GB_S.items():
-        if key.lower() in gpu_name.lower():
-            return value
+    """The vendor figure whose key appears as whole words in ``gpu_name`` (the longest key wins).
+
+    Whole words, so "A10" does not match "A100-PCIE-40GB" nor "L4" match "L40S".
+    """
+    name = _words(gpu_name)
+    for key in sorted(SPEC_BANDWIDTH_GB_S, key=lambda k: (len(_words(k)), len(k)), reverse=True):
+        want = _words(key)
+        if any(name[i : i + len(want)] == want for i in range(len(name) - len(want) + 1)):
+            return SPEC_BANDWIDTH_GB_S[key]
     return None
+
+
+def self_test() -> int:
+    """Check the bandwidth lookup against :data:`SPEC_LOOKUP_CASES`; 0 when all pass."""
+    wrong = {
+        name: (spec_bandwidth_gb_s(name), want)
+        for name, want in SPEC_LOOKUP_CASES.items()
+        if spec_bandwidth_gb_s(name) != want
+    }
+    for name, (got, want) in wrong.items():
+        print(f"error: bandwidth lookup for {name!r}: got {got}, expected {want}", file=sys.stderr)
+    if not wrong:
+        print(f"self-test: bandwidth lookup right for {len(SPEC_LOOKUP_CASES)} GPU names")
+    return 1 if wrong else 0
 
 
 def gpu_name() -> str:
@@ -123,13 +170,6 @@ def gpu_copy_bandwidth_gb_s(*, reps: int = 10, copies: int = 10) -> float | None
         lib.cudaFree(dst)
 
 
-def bytes_per_token(path: Path) -> int:
-    import gguf
-
-    reader = gguf.GGUFReader(path)
-    return sum(int(t.n_bytes) for t in reader.tensors if t.name != "token_embd.weight")
-
-
 def child(args: argparse.Namespace) -> int:
     """One variant, in a fresh process; prints one JSON line."""
     from course.backends.base import GenerationOptions
@@ -145,7 +185,11 @@ def child(args: argparse.Namespace) -> int:
         for _ in range(args.reps):
             stream = backend.chat(PROMPT, options=opts)
             first, last = stream.chunks[0], stream.chunks[-1]
-            rates.append((args.tokens - (first.n_tokens or 1)) / (last.t_s - first.t_s))
+            rates.append(
+                decode_tokens_per_s(
+                    args.tokens, first_s=first.t_s, last_s=last.t_s, first_tokens=first.n_tokens
+                )
+            )
         info = backend.info()
     finally:
         backend.close()
@@ -158,14 +202,17 @@ def main() -> int:
     p.add_argument("--model", default="synthetic:llama-8b:Q4_K_M", help="GGUF path or synthetic:NAME:QUANT")
     p.add_argument("--allow-cpu", action="store_true", help="run even without GPU offload (plumbing check)")
     p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
-    p.add_argument("--child", action="store_true", help=argparse_hidden())
-    p.add_argument("--model-path", type=Path, help=argparse_hidden())
-    p.add_argument("--flash-attn", action="store_true", help=argparse_hidden())
-    p.add_argument("--tokens", type=int, default=128, help=argparse_hidden())
-    p.add_argument("--reps", type=int, default=5, help=argparse_hidden())
+    p.add_argument("--self-test", action="store_true", help="check the GPU bandwidth lookup and exit")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--model-path", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--flash-attn", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--tokens", type=int, default=128, help=argparse.SUPPRESS)
+    p.add_argument("--reps", type=int, default=5, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         return child(args)
+    if args.self_test:
+        return self_test()
 
     import llama_cpp
 
@@ -175,7 +222,8 @@ def main() -> int:
     if not offload and not args.allow_cpu:
         print(
             "error: this llama-cpp-python build cannot offload to a GPU. Build it with CUDA first: "
-            "bench/gpu_offload.sh wheel (or run with --allow-cpu to check the plumbing on the CPU)."
+            "bench/gpu_offload.sh wheel (or run with --allow-cpu to check the plumbing on the CPU).",
+            file=sys.stderr,
         )
         return 2
     path = model_path(args.model)
@@ -236,10 +284,6 @@ def main() -> int:
         }
         args.json.write_text(json.dumps(record, indent=2))
     return 0
-
-
-def argparse_hidden() -> str:
-    return argparse.SUPPRESS
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 # --allow-cpu) were exercised there. See bench/README.md.
 #
 # Steps (each can run alone, so a long job can be split across several commands):
-#   check   GPU, nvcc, cuBLAS (system, or the nvidia-cublas Python package), llama-cpp-python
+#   check   GPU, nvcc, cuBLAS (system, or the nvidia-cublas Python package), llama-cpp-python,
+#           and gpu_offload.py --self-test (the GPU bandwidth lookup)
 #   wheel   rebuild llama-cpp-python with CUDA (CMAKE_ARGS, --no-cache-dir)
 #   server  build llama.cpp's llama-server with CUDA (scripts/build_llama_server.sh)
 #   model   write the synthetic llama-8b shape at Q4_K_M (about 16 GB of F16 on the way; 4.9 GB kept)
@@ -18,7 +19,7 @@ LCP_VERSION="0.3.36"
 CUDA_ARCH="${CUDA_ARCH:-90}"                       # 90 = Hopper (H100/H200); 80 = A100; 89 = L4/L40S
 MODEL="${MODEL:-synthetic:llama-8b:Q4_K_M}"
 PARALLEL="${PARALLEL:-8}"
-CACHE_DIR="${COURSE_CACHE_DIR:-$HOME/.cache/open-vs-frontier}"
+CACHE_DIR="${COURSE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/open-vs-frontier}"
 OUT_DIR="${OUT_DIR:-$REPO/bench/results/gpu-$(date +%Y%m%d-%H%M%S)}"
 if [[ -z "${PYTHON:-}" ]]; then
     if [[ -x "$REPO/.venv/bin/python" ]]; then PYTHON="$REPO/.venv/bin/python"; else PYTHON="python3"; fi
@@ -37,11 +38,12 @@ Environment:
   PARALLEL      llama-server slots and streams in flight (default: 8)
   LCP_SDIST     a llama_cpp_python-$LCP_VERSION.tar.gz to build from (offline machines)
   OUT_DIR       where figures are written (default: bench/results/gpu-<time>)
-  COURSE_CACHE_DIR  cache root (default: ~/.cache/open-vs-frontier)
+  COURSE_CACHE_DIR  cache root (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/open-vs-frontier)
 EOF
 }
 
 log() { printf '[gpu_offload] %s\n' "$*"; }
+warn() { printf '[gpu_offload] warning: %s\n' "$*" >&2; }
 die() { printf '[gpu_offload] error: %s\n' "$*" >&2; exit 1; }
 
 STEP="all"
@@ -98,7 +100,7 @@ driver_lib() {
     root="$(dirname "$(dirname "$(command -v nvcc)")")"
     if [[ -z "$real" ]]; then real="$(compgen -G "$root/lib64/stubs/libcuda.so" || compgen -G "$root/targets/*/lib/stubs/libcuda.so" || true)"; fi
     if [[ -z "$real" ]]; then
-        log "warning: no CUDA driver library (libcuda.so) here: the CUDA build will not configure without one"
+        warn "no CUDA driver library (libcuda.so) here: the CUDA build will not configure without one"
         return
     fi
     mkdir -p "$SHIM/lib"
@@ -161,6 +163,7 @@ step_check() {
     "$PYTHON" -c "import llama_cpp; print('[gpu_offload] llama-cpp-python', llama_cpp.__version__, \
 'GPU offload:', bool(llama_cpp.llama_supports_gpu_offload()))" || die "$PYTHON cannot import llama_cpp"
     if command -v nvcc >/dev/null; then find_cublas; log "CMAKE_ARGS would be: $(cuda_cmake_args)"; fi
+    "$PYTHON" "$REPO/bench/gpu_offload.py" --self-test | sed 's/^/[gpu_offload] /'
 }
 
 step_wheel() {

@@ -20,13 +20,16 @@ model (3 M params, ~0.2 ms a token) is reported too: there the per-token Python 
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from _common import machine, median, parser, table, verdict
+from _common import decode_tokens_per_s, machine, parser, table, verdict
 
 from course.backends.base import GenerationOptions, clock
 from course.backends.llama_cpp import LocalBackend
+from course.backends.openai_compat import gguf_token_counter
+from course.measure.targets import context_for
 from course.models.embedded import ensure_embedded_model
 from course.models.synthetic import ensure_synthetic_model
 
@@ -46,7 +49,7 @@ def time_course(backend: LocalBackend, n: int) -> Timing:
     assert stream.usage is not None and stream.usage.completion_tokens == n, stream.usage
     first, last = stream.chunks[0], stream.chunks[-1]
     total = last.t_s - stream.started_s  # type: ignore[operator]
-    decode = (n - (first.n_tokens or 1)) / (last.t_s - first.t_s)
+    decode = decode_tokens_per_s(n, first_s=first.t_s, last_s=last.t_s, first_tokens=first.n_tokens)
     return Timing(n / total, decode)
 
 
@@ -62,11 +65,12 @@ def time_raw(backend: LocalBackend, n: int) -> Timing:
         if count == n:
             last_s = clock()
             break
-    return Timing(n / (last_s - start), (n - 1) / (last_s - first_s))
+    return Timing(n / (last_s - start), decode_tokens_per_s(n, first_s=first_s, last_s=last_s))
 
 
 def measure(path: Path, *, n: int, reps: int, threads: int) -> dict[str, object]:
-    backend = LocalBackend(path, n_ctx=max(512, -(-(n + 64) // 256) * 256), n_threads=threads)
+    n_ctx = context_for(n, prompt_tokens=gguf_token_counter(path).count_prompt(PROMPT))
+    backend = LocalBackend(path, n_ctx=n_ctx, n_threads=threads)
     try:
         time_course(backend, 8)  # warm-up both paths
         time_raw(backend, 8)
@@ -78,12 +82,14 @@ def measure(path: Path, *, n: int, reps: int, threads: int) -> dict[str, object]
                 run()
     finally:
         backend.close()
-    c_dec = median([t.decode_tokens_per_s for t in course])
-    r_dec = median([t.decode_tokens_per_s for t in raw])
+    c_dec = statistics.median([t.decode_tokens_per_s for t in course])
+    r_dec = statistics.median([t.decode_tokens_per_s for t in raw])
     # each repetition's course/raw pair ran back to back: their ratio cancels the machine's slow drift
-    paired = median([c.decode_tokens_per_s / r.decode_tokens_per_s for c, r in zip(course, raw, strict=True)])
-    c_tot = median([t.total_tokens_per_s for t in course])
-    r_tot = median([t.total_tokens_per_s for t in raw])
+    paired = statistics.median(
+        [c.decode_tokens_per_s / r.decode_tokens_per_s for c, r in zip(course, raw, strict=True)]
+    )
+    c_tot = statistics.median([t.total_tokens_per_s for t in course])
+    r_tot = statistics.median([t.total_tokens_per_s for t in raw])
     return {
         "model": path.stem,
         "tokens": n,

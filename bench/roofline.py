@@ -22,14 +22,14 @@ limited by the arithmetic of unpacking the weights (few cores), not by memory. C
 
 from __future__ import annotations
 
+import statistics
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import gguf
 import numpy as np
-from _common import machine, median, parser, table, verdict
+from _common import bytes_per_token, decode_tokens_per_s, machine, parser, table, verdict
 
 from course.backends.base import GenerationOptions
 from course.backends.llama_cpp import LocalBackend
@@ -55,7 +55,7 @@ def _parallel_gb_s(work: Callable[[int, int], None], nbytes: int, *, threads: in
         for w in workers:
             w.join()
         samples.append(nbytes / (time.perf_counter() - start) / 1e9)
-    return median(samples)
+    return statistics.median(samples)
 
 
 def copy_bandwidth_gb_s(*, threads: int, reps: int) -> float:
@@ -80,13 +80,8 @@ def read_bandwidth_gb_s(*, threads: int, reps: int) -> float:
     return _parallel_gb_s(read, src.nbytes, threads=threads, reps=reps)
 
 
-def bytes_per_token(path: Path) -> int:
-    """Tensor bytes read to generate one token: every tensor but the embedding table."""
-    reader = gguf.GGUFReader(path)
-    return sum(int(t.n_bytes) for t in reader.tensors if t.name != "token_embd.weight")
-
-
-def decode_tokens_per_s(path: Path, *, threads: int, n: int, reps: int) -> list[float]:
+def decode_rates(path: Path, *, threads: int, n: int, reps: int) -> list[float]:
+    """Decode tokens/s of each of ``reps`` generations of ``n`` tokens (after a warm-up)."""
     backend = LocalBackend(path, n_ctx=512, n_threads=threads)
     opts = GenerationOptions(max_tokens=n, ignore_eos=True)
     try:
@@ -95,7 +90,9 @@ def decode_tokens_per_s(path: Path, *, threads: int, n: int, reps: int) -> list[
         for _ in range(reps):
             stream = backend.chat(PROMPT, options=opts)
             first, last = stream.chunks[0], stream.chunks[-1]
-            rates.append((n - (first.n_tokens or 1)) / (last.t_s - first.t_s))
+            rates.append(
+                decode_tokens_per_s(n, first_s=first.t_s, last_s=last.t_s, first_tokens=first.n_tokens)
+            )
         return rates
     finally:
         backend.close()
@@ -113,8 +110,8 @@ def main() -> int:
     for quant in QUANTS:
         path = ensure_synthetic_model("roofline-90m", quant=quant, progress=False)
         per_token = bytes_per_token(path)
-        rates = decode_tokens_per_s(path, threads=args.threads, n=n, reps=reps)
-        tps = median(rates)
+        rates = decode_rates(path, threads=args.threads, n=n, reps=reps)
+        tps = statistics.median(rates)
         achieved = tps * per_token / 1e9
         ratios[quant], strict[quant] = achieved / copy_bw, achieved / read_bw
         rows.append({
