@@ -115,6 +115,8 @@ def test_calculator_table_agrees_with_the_cost_model(headless: None) -> None:
     both = costs.compare_costs(view.plan, view.setup, 10e6)
     assert row["API USD/month"] == pytest.approx(both.api.usd_per_month, abs=0.01)
     assert row["self-host GPUs"] == both.self_host.gpus
+    # and by hand: 10 M tokens/day × 30.4 days at the plan's blended price per 1 M tokens
+    assert row["API USD/month"] == pytest.approx(10 * 30.4 * view.plan.blended_usd_per_mtok, rel=1e-3)
 
 
 def test_live_calculator_redraws_on_change_and_reports_bad_combinations(interactive: None) -> None:
