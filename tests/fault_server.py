@@ -34,6 +34,7 @@ class Script:
     pieces: tuple[str, ...] = ("Hello", " from", " the", " fault", " injector.")
     models: tuple[str, ...] = ("fault-model",)
     check_model: bool = False  # 404 (OpenAI's model_not_found body) for models not in ``models``
+    reasoning_model: bool = False  # 400 for max_tokens and for a temperature other than 1, as o-series do
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,27 @@ def _usage_chunk(prompt_tokens: int, completion_tokens: int) -> bytes:
         },
     }
     return f"data: {json.dumps(payload)}\n\n".encode()
+
+
+def _reasoning_refusal(body: dict[str, Any]) -> dict[str, str] | None:
+    """The 400 error OpenAI's reasoning models give for parameters they do not take (their wording)."""
+    if "max_tokens" in body:
+        return {
+            "message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
+            "Use 'max_completion_tokens' instead.",
+            "type": "invalid_request_error",
+            "param": "max_tokens",
+            "code": "unsupported_parameter",
+        }
+    if body.get("temperature", 1) != 1:
+        return {
+            "message": f"Unsupported value: 'temperature' does not support {body['temperature']} with this "
+            "model. Only the default (1) value is supported.",
+            "type": "invalid_request_error",
+            "param": "temperature",
+            "code": "unsupported_value",
+        }
+    return None
 
 
 def _make_handler(state: FaultServer, release: threading.Event) -> type[BaseHTTPRequestHandler]:
@@ -144,6 +166,9 @@ def _make_handler(state: FaultServer, release: threading.Event) -> type[BaseHTTP
                 message = f"The model `{body.get('model')}` does not exist or you do not have access to it."
                 error = {"message": message, "type": "invalid_request_error", "code": "model_not_found"}
                 self._send_json(404, {"error": error})
+                return
+            if script.reasoning_model and (refusal := _reasoning_refusal(body)):
+                self._send_json(400, {"error": refusal})
                 return
             self._stream(script, body)
 

@@ -26,6 +26,7 @@ from course.backends.openai_compat import (
 )
 from course.backends.server import LocalServer, free_port
 from course.errors import (
+    ApiError,
     AuthenticationError,
     ConfigError,
     MissingKeyError,
@@ -343,3 +344,23 @@ def test_ignore_eos_is_asked_only_of_local_servers() -> None:
     assert "ignore_eos" not in remote._params([], fixed).get("extra_body", {})  # OpenAI answers 400
     local = ApiBackend("tinychat", base_url="http://127.0.0.1:9/v1")
     assert local._params([], fixed)["extra_body"]["ignore_eos"] is True
+
+
+def test_a_reasoning_model_gets_max_completion_tokens_and_its_default_temperature() -> None:
+    # FAULT INJECTION (labelled): the 400s OpenAI's o-series/gpt-5 models give cannot be caused here
+    with fault_server(Script(reasoning_model=True)) as fs:
+        backend = ApiBackend("o-mini", base_url=fs.base_url, api_key=PLANTED_KEY, max_retries=0)
+        stream = backend.chat([{"role": "user", "content": "hi"}], options=GenerationOptions(max_tokens=9))
+        assert stream.text == "Hello from the fault injector."
+        bodies = [r.body for r in fs.chat_requests()]
+    assert len(bodies) == 3  # as sent, then without max_tokens, then without temperature
+    assert "max_tokens" in bodies[0] and bodies[1]["max_completion_tokens"] == 9
+    assert "temperature" not in bodies[2] and bodies[2]["max_completion_tokens"] == 9
+
+
+def test_other_bad_requests_are_not_retried() -> None:
+    with fault_server(Script(fail_status=400)) as fs:
+        backend = ApiBackend("m", base_url=fs.base_url, api_key=PLANTED_KEY, max_retries=3)
+        with pytest.raises(ApiError):
+            backend.ask("hi")
+        assert len(fs.chat_requests()) == 1

@@ -424,6 +424,10 @@ class ApiBackend(Backend):
                                 yield StreamChunk(text=text, t_s=clock())
                 break
             except (openai.OpenAIError, json.JSONDecodeError, *_transport_errors()) as exc:
+                adapted = None if pieces else self._adapted_params(exc, params)
+                if adapted is not None:  # a reasoning model refused a parameter: ask again without it
+                    params = adapted
+                    continue
                 error = self._course_error(exc, received_chars=sum(map(len, pieces)))
                 if pieces or attempt >= self.max_retries or not self._retryable(exc):
                     stream.finish_reason = "error"
@@ -442,6 +446,30 @@ class ApiBackend(Backend):
             stream.usage = self._counted_usage(messages, "".join(pieces))
 
     # --- retries and errors -------------------------------------------------------------------------
+
+    @staticmethod
+    def _adapted_params(exc: BaseException, params: dict[str, Any]) -> dict[str, Any] | None:
+        """``params`` a reasoning model accepts, when its 400 names ``max_tokens`` or ``temperature``.
+
+        OpenAI's reasoning models (o-series, gpt-5) want ``max_completion_tokens`` and only the
+        default temperature; llama_cpp.server ignores ``max_completion_tokens``, so the course sends
+        ``max_tokens`` first and switches only when a model refuses it. Each switch removes a key,
+        so this cannot loop. None: the error is not one of these.
+        """
+        if not isinstance(exc, openai.BadRequestError):
+            return None
+        body = exc.body if isinstance(exc.body, Mapping) else {}
+        error = body.get("error", body) if isinstance(body.get("error", body), Mapping) else {}
+        param = str(error.get("param") or "")
+        message = str(error.get("message") or exc.message or "")
+        adapted = dict(params)
+        if "max_tokens" in adapted and (param == "max_tokens" or "'max_tokens'" in message):
+            adapted["max_completion_tokens"] = adapted.pop("max_tokens")
+            return adapted
+        if "temperature" in adapted and (param == "temperature" or "'temperature'" in message):
+            del adapted["temperature"]
+            return adapted
+        return None
 
     @staticmethod
     def _retryable(exc: BaseException) -> bool:
