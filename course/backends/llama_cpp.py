@@ -111,11 +111,12 @@ class LocalBackend(Backend):
             except (ValueError, RuntimeError, OSError) as exc:
                 error = exc
         self.load_log = log
+        _quiet_llama_log()  # loading set llama.cpp's global log to verbose; later calls would print
         if error is not None:
             raise _load_error(self.model_path, error, log) from error
         self._llm.verbose = False  # no per-request prints from llama-cpp-python
-        _quiet_llama_log()  # loading set llama.cpp's global log to verbose; teardown would print
-        self.n_layer = int(self._llm.metadata.get("llama.block_count", 0) or 0)
+        arch = self._llm.metadata.get("general.architecture", "llama")  # qwen2, gemma2, phi3, ...
+        self.n_layer = int(self._llm.metadata.get(f"{arch}.block_count", 0) or 0)
         self.gpu_layers = _offloaded_layers(log, self.requested_gpu_layers, self.n_layer)
         self.device = _device_name(log) if self.gpu_layers else "CPU"
         self._notes = tuple(notes)
