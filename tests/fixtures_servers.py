@@ -10,8 +10,7 @@ from collections.abc import Iterator
 import psutil
 import pytest
 
-from course.backends.server import LocalServer, find_llama_server, llama_cpp_server, llama_server
-from course.errors import ServerStartError
+from course.backends.server import LocalServer, llama_cpp_server, llama_server, llama_server_available
 from course.models.embedded import ensure_embedded_model
 
 needs_llama_server = pytest.mark.needs_llama_server
@@ -19,9 +18,7 @@ needs_llama_server = pytest.mark.needs_llama_server
 
 def require_llama_server() -> None:
     """Skip the calling test when llama.cpp's llama-server is not built."""
-    try:
-        find_llama_server()
-    except ServerStartError:
+    if not llama_server_available():
         pytest.skip("llama-server is not built: run make llama-server")
 
 

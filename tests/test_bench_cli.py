@@ -85,9 +85,9 @@ def test_bench_server_end_to_end(embedded_paths, tmp_path, capsys) -> None:
 @pytest.mark.slow
 @pytest.mark.needs_llama_server
 def test_bench_llama_server_end_to_end(embedded_paths, tmp_path, capsys) -> None:
-    from course.backends.server import llama_server_path
+    from course.backends.server import llama_server_available
 
-    if not llama_server_path().is_file():
+    if not llama_server_available():
         pytest.skip("llama-server is not built (make llama-server)")
     out = tmp_path / "ls"
     rc = main(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 
 import pytest
 
@@ -273,19 +272,13 @@ def test_sweep_against_llama_cpp_server_gives_each_thread_its_own_client(embedde
     assert len(load_results(tmp_path / "r.jsonl")) == 4
 
 
-def _has_llama_server() -> bool:
-    from course.backends.server import llama_server_path
-
-    path = llama_server_path()
-    return path.is_file() and os.access(path, os.X_OK)
-
-
 @pytest.mark.slow
 @pytest.mark.needs_llama_server
 def test_sweep_against_llama_server_overlaps_requests(embedded_paths) -> None:
-    if not _has_llama_server():
+    from course.backends.server import llama_server, llama_server_available
+
+    if not llama_server_available():
         pytest.skip("llama-server is not built (make llama-server)")
-    from course.backends.server import llama_server
 
     with llama_server(embedded_paths["Q8_0"], parallel=4, n_threads=2) as srv:
         result = sweep_concurrency(

@@ -308,10 +308,16 @@ def llama_server_path() -> Path:
     return load_settings().cache_dir / "llama.cpp" / "bin" / "llama-server"
 
 
+def llama_server_available() -> bool:
+    """True when an executable ``llama-server`` is where :func:`llama_server_path` says."""
+    path = llama_server_path()
+    return path.is_file() and os.access(path, os.X_OK)
+
+
 def find_llama_server() -> Path:
     """The ``llama-server`` binary; raises :class:`ServerStartError` saying how to build it."""
     path = llama_server_path()
-    if not (path.is_file() and os.access(path, os.X_OK)):
+    if not llama_server_available():
         raise ServerStartError(
             f"llama.cpp's llama-server is not at {path}.",
             fix="Run `make llama-server` (about 3-4 min; it builds it from the vendored llama.cpp source), "
@@ -387,6 +393,7 @@ __all__ = [
     "free_port",
     "llama_cpp_server",
     "llama_server",
+    "llama_server_available",
     "llama_server_path",
     "running_server_pids",
 ]
