@@ -7,24 +7,42 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Text-only llama.cpp build (chat, server, quantize still work): about 30% faster to compile.
-# For a GPU build: make clean-venv, then CMAKE_ARGS="-DGGML_CUDA=on -DLLAVA_BUILD=OFF" make lab (an env var,
-# so llama-server is built for the GPU too).
+# Text-only llama.cpp build (chat, server, quantize still work): about 30% faster to compile. Keep
+# -DLLAVA_BUILD=OFF: the server's tools tree brings the multimodal library it links, and ON adds it twice.
+# For a GPU build: make clean-venv, then CMAKE_ARGS="-DGGML_CUDA=on -DLLAVA_BUILD=OFF" make lab (one CUDA
+# build then serves both Python and llama-server).
 CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+# One compile: pip's llama-cpp-python build keeps its CMake folder in the course cache and builds llama-server
+# there too, linked to the same libllama; `make llama-server` then only links it into place. pip's cached
+# llama-cpp-python wheel is dropped first, so every set-up compiles with these flags and leaves that folder.
+COURSE_CACHE := $(or $(COURSE_CACHE_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/open-vs-frontier)
+LLAMA_PYBUILD := $(COURSE_CACHE)/llama.cpp/pybuild
+LLAMA_SERVER_CMAKE_ARGS := -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF
+# llama.cpp's AMX-INT8 kernels (Intel Xeon 4th generation and later) crash the embedded Q8_0 model with a
+# segfault at its first decode (llama-cpp-python 0.3.36, seen on this project's machines): build without them
+# where the compiler knows the flag. Exported, so scripts/build_llama_server.sh builds llama-server the same way.
+NO_AMX := $(shell printf '' | $${CC:-cc} -mno-amx-int8 -x c -c -o /dev/null - 2>/dev/null \
+  && echo "-DCMAKE_C_FLAGS=-mno-amx-int8 -DCMAKE_CXX_FLAGS=-mno-amx-int8")
+override CMAKE_ARGS := $(strip $(CMAKE_ARGS) $(NO_AMX))
+export CMAKE_ARGS
 LAB_PORT ?= 8888
 
-.PHONY: help setup model lab test lint format bench llama-server clean clean-venv
+.PHONY: help setup model lab lab-instructor test lint format bench llama-server clean clean-venv
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@echo ">>> Creating $(VENV) and installing the course (first time: about 5 minutes;"
 	@echo ">>> llama-cpp-python compiles llama.cpp from source on this machine, please wait)."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -c 'import llama_cpp' 2>/dev/null || { rm -rf "$(LLAMA_PYBUILD)"; \
+	  $(PY) -m pip cache remove 'llama_cpp_python*' >/dev/null 2>&1 || true; }
 	@start=$$(date +%s); \
-	  CMAKE_ARGS="$(CMAKE_ARGS)" $(PY) -m pip install --progress-bar on -e ".[dev]" \
+	  CMAKE_ARGS="$(CMAKE_ARGS) $(LLAMA_SERVER_CMAKE_ARGS)" SKBUILD_BUILD_DIR="$(LLAMA_PYBUILD)" \
+	  SKBUILD_BUILD_TARGETS=llama-server \
+	  $(PY) -m pip install --progress-bar on -c constraints.txt -e ".[dev]" \
 	  && echo ">>> Installed in $$(( $$(date +%s) - start )) s."
 	@touch $(STAMP)
 
@@ -33,19 +51,27 @@ setup: $(STAMP) ## create the virtual environment and install everything
 model: setup ## build the embedded model (all quant variants; offline, < 2 s)
 	@$(PY) -m course models build
 
-lab: model ## set up and open the course in JupyterLab
+lab: model ## set up and open the course in JupyterLab (as a learner sees it)
 	@echo ">>> Starting JupyterLab on port $(LAB_PORT): open the http://127.0.0.1:$(LAB_PORT)/lab?token=... link printed below."
-	@$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
+	@JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config/learner$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
-	  --ServerApp.root_dir="$(CURDIR)" lessons/00-start-here.ipynb
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons/00-start-here.ipynb
 
-llama-server: setup ## build llama.cpp's own llama-server (parallel slots; about 3-4 min once)
+lab-instructor: model ## JupyterLab with nbgrader's instructor tools (Formgrader, Create Assignment)
+	@echo ">>> Instructor's JupyterLab on port $(LAB_PORT): quizzes/ is nbgrader's source folder (nbgrader_config.py)."
+	@JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config/instructor$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
+	  --ServerApp.root_dir="$(CURDIR)"
+
+llama-server: setup ## llama.cpp's own llama-server (parallel slots): linked from set-up's build, else 3-4 min
 	@PYTHON=$(PY) bash scripts/build_llama_server.sh
 
 test: model llama-server ## lint, format check and the whole test suite (notebooks included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	COURSE_HEADLESS=1 MPLBACKEND=Agg $(PY) -m pytest
+	COURSE_HEADLESS=1 MPLBACKEND=Agg $(PY) -m pytest --durations=15
 
 lint: setup ## ruff check and format check only
 	$(VENV)/bin/ruff check .

@@ -29,11 +29,12 @@ from pathlib import Path
 from _common import machine, parser, table, verdict
 
 from course.backends.base import GenerationOptions
-from course.backends.openai_compat import gguf_token_counter
-from course.backends.server import LocalServer, find_llama_server, llama_cpp_server, llama_server
+from course.backends.loopback import LoopbackServer, find_llama_server, llama_cpp_server, llama_server
+from course.backends.tokens import gguf_token_counter
 from course.errors import ServerStartError
 from course.measure import Prompt, load_prompts, sweep_concurrency
-from course.measure.targets import context_for, model_path
+from course.measure.targets import context_for
+from course.models.resolve import resolve_model
 
 CPU_TARGET, GPU_TARGET = 1.5, 3.0
 PROMPT_LENGTHS = ("short", "medium")
@@ -50,7 +51,7 @@ def longest_prompt_tokens(path: Path, prompts: list[Prompt]) -> int:
 
 def server_variants(
     args: argparse.Namespace, path: Path, ctx: int
-) -> Iterator[tuple[str, Callable[[], AbstractContextManager[LocalServer]]]]:
+) -> Iterator[tuple[str, Callable[[], AbstractContextManager[LoopbackServer]]]]:
     gpu = {"n_gpu_layers": -1} if args.gpu else {}
     t = args.threads
     yield (
@@ -89,7 +90,7 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     prompts = load_prompts(lengths=PROMPT_LENGTHS)
-    path = model_path(args.model)
+    path = resolve_model(args.model)
     prompt_tokens = longest_prompt_tokens(path, prompts)
     ctx = context_for(args.max_tokens, prompt_tokens=prompt_tokens)
     options = GenerationOptions(max_tokens=args.max_tokens, temperature=0.0, ignore_eos=True)

@@ -173,9 +173,9 @@ def gpu_copy_bandwidth_gb_s(*, reps: int = 10, copies: int = 10) -> float | None
 def child(args: argparse.Namespace) -> int:
     """One variant, in a fresh process; prints one JSON line."""
     from course.backends.base import GenerationOptions
-    from course.backends.llama_cpp import LocalBackend
+    from course.backends.inprocess import InProcessBackend
 
-    backend = LocalBackend(
+    backend = InProcessBackend(
         args.model_path, n_ctx=1024, n_gpu_layers=-1, flash_attn=args.flash_attn, n_threads=args.threads
     )
     opts = GenerationOptions(max_tokens=args.tokens, ignore_eos=True)
@@ -216,7 +216,7 @@ def main() -> int:
 
     import llama_cpp
 
-    from course.measure.targets import model_path
+    from course.models.resolve import resolve_model
 
     offload = bool(llama_cpp.llama_supports_gpu_offload())
     if not offload and not args.allow_cpu:
@@ -226,7 +226,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    path = model_path(args.model)
+    path = resolve_model(args.model)
     tokens, reps = (32, 2) if args.quick else (128, 5)
     name = gpu_name()
     measured = gpu_copy_bandwidth_gb_s() if offload else None

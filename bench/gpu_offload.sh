@@ -1,44 +1,58 @@
 #!/usr/bin/env bash
-# The GPU benchmark, for someone lent a GPU. NOT RUN YET: written and syntax-checked on a CPU-only
-# machine; its CPU-side parts (argument handling, cuBLAS discovery, the Python helper with
-# --allow-cpu) were exercised there. See bench/README.md.
+# The GPU check that fits a short slot on an offline GPU machine (target: under 10 minutes on 16 cores).
+# NOT RUN ON A GPU YET: written on a CPU-only machine, where its CPU mode and dry run are tested
+# (tests/test_gpu_script.py). See bench/README.md.
 #
-# Steps (each can run alone, so a long job can be split across several commands):
-#   check   GPU, nvcc, cuBLAS (system, or the nvidia-cublas Python package), llama-cpp-python,
-#           and gpu_offload.py --self-test (the GPU bandwidth lookup)
-#   wheel   rebuild llama-cpp-python with CUDA (CMAKE_ARGS, --no-cache-dir)
-#   server  build llama.cpp's llama-server with CUDA (scripts/build_llama_server.sh)
-#   model   write the synthetic llama-8b shape at Q4_K_M (about 16 GB of F16 on the way; 4.9 GB kept)
-#   run     local backend fully offloaded (flash attention / CUDA graphs variants) + roofline ratio,
-#           then llama-server aggregate tokens/s at 8 parallel slots
-#   all     every step in order
+# ONE CMake build from the llama-cpp-python sdist already on disk (no download) gives both halves:
+# libllama (loaded by the Python bindings through LLAMA_CPP_LIB_PATH) and llama-server. Then:
+#   1. gpu_offload.py: decode tok/s with every layer on the GPU, ÷ (measured GPU copy bandwidth ÷ bytes per token)
+#   2. concurrency.py --gpu: llama-server aggregate tok/s at PARALLEL streams ÷ 1 stream
+#
+# Steps (each can run alone): check, build, model, run; `all` runs them in order. `pack` (on the machine
+# that has the sdist) writes a trimmed copy of the source small enough to carry to a device machine.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LCP_VERSION="0.3.36"
-CUDA_ARCH="${CUDA_ARCH:-90}"                       # 90 = Hopper (H100/H200); 80 = A100; 89 = L4/L40S
-MODEL="${MODEL:-synthetic:llama-8b:Q4_K_M}"
-PARALLEL="${PARALLEL:-8}"
 CACHE_DIR="${COURSE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/open-vs-frontier}"
-OUT_DIR="${OUT_DIR:-$REPO/bench/results/gpu-$(date +%Y%m%d-%H%M%S)}"
+USER_MODEL="${MODEL:-}"
+USER_PARALLEL="${PARALLEL:-}"
+JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 if [[ -z "${PYTHON:-}" ]]; then
     if [[ -x "$REPO/.venv/bin/python" ]]; then PYTHON="$REPO/.venv/bin/python"; else PYTHON="python3"; fi
 fi
 
 usage() {
     cat <<EOF
-Usage: bench/gpu_offload.sh [check|wheel|server|model|run|all] [--quick]
+Usage: bench/gpu_offload.sh [check|build|model|run|all|pack] [--cpu] [--quick] [--dry-run] [--no-build]
 
-The GPU run of the course's benchmarks (default step: all). NOT RUN YET on a GPU.
+The course's GPU check for a machine lent for a short slot, offline (default step: all).
+
+  check     GPU, nvcc, cuBLAS, cmake, the sdist on disk, the course's Python, bandwidth-lookup self-test
+  build     ONE CMake build of the vendored llama.cpp: libllama (CUDA) + llama-server, from the sdist
+  model     write the synthetic model (\$MODEL; llama-1b: ~2.5 GB of F16 on the way, ~0.7 GB kept)
+  run       roofline ratio (gpu_offload.py) and llama-server concurrency sweep (concurrency.py --gpu)
+  all       check, build, model, run; prints the time each took
+  pack      write bench/results/llama-src-$LCP_VERSION.tar.gz: the sdist without llama.cpp's models/,
+            docs/ and examples/ data (about 10 MB instead of 73), to carry to an offline GPU machine
+            and use there as LCP_SDIST
+
+Options:
+  --cpu       CPU mode (no CUDA): the same steps, checked on a machine without a GPU
+  --quick     fewer repetitions and tokens
+  --dry-run   resolve and print every step's inputs and commands; run nothing that builds or times
+  --no-build  skip 'build': use the installed llama-cpp-python and the course's llama-server
 
 Environment:
-  PYTHON        Python with the course installed (default: .venv/bin/python, else python3)
-  CUDA_ARCH     CUDA architecture for the builds (default: 90, Hopper)
-  MODEL         model to time (default: synthetic:llama-8b:Q4_K_M)
-  PARALLEL      llama-server slots and streams in flight (default: 8)
-  LCP_SDIST     a llama_cpp_python-$LCP_VERSION.tar.gz to build from (offline machines)
-  OUT_DIR       where figures are written (default: bench/results/gpu-<time>)
-  COURSE_CACHE_DIR  cache root (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/open-vs-frontier)
+  PYTHON            Python with the course installed (default: .venv/bin/python, else python3)
+  LCP_SDIST         llama_cpp_python-$LCP_VERSION.tar.gz (default: the one \`make setup\` keeps in
+                    \$COURSE_CACHE_DIR/llama.cpp/sdist, else pip's download cache)
+  CUDA_ARCH         CUDA architecture (default: from nvidia-smi's compute capability, else 90)
+  MODEL             model to time (default: synthetic:llama-1b; CPU mode: synthetic:roofline-90m:Q4_0)
+  PARALLEL          llama-server slots and streams (default: 8; CPU mode: 2)
+  JOBS              build jobs (default: nproc)
+  BUILD_DIR         build folder (default: \$COURSE_CACHE_DIR/llama.cpp/build-gpu, or build-cpu-check)
+  OUT_DIR           figures (default: bench/results/gpu-<time>)
 EOF
 }
 
@@ -47,24 +61,75 @@ warn() { printf '[gpu_offload] warning: %s\n' "$*" >&2; }
 die() { printf '[gpu_offload] error: %s\n' "$*" >&2; exit 1; }
 
 STEP="all"
+CPU=0
 QUICK=()
+DRY=0
+NO_BUILD=0
 for arg in "$@"; do
     case "$arg" in
         -h | --help) usage; exit 0 ;;
+        --cpu) CPU=1 ;;
         --quick) QUICK=(--quick) ;;
-        check | wheel | server | model | run | all) STEP="$arg" ;;
+        --dry-run) DRY=1 ;;
+        --no-build) NO_BUILD=1 ;;
+        check | build | model | run | all | pack) STEP="$arg" ;;
+        wheel | server) die "'$arg' is gone: 'build' makes libllama and llama-server in one CMake build" ;;
         *) die "unknown argument '$arg' (see --help)" ;;
     esac
 done
+if [[ "$CPU" -eq 1 ]]; then
+    MODEL="${USER_MODEL:-synthetic:roofline-90m:Q4_0}"
+    PARALLEL="${USER_PARALLEL:-2}"
+    BUILD_DIR="${BUILD_DIR:-$CACHE_DIR/llama.cpp/build-cpu-check}"
+else
+    MODEL="${USER_MODEL:-synthetic:llama-1b}"
+    PARALLEL="${USER_PARALLEL:-8}"
+    BUILD_DIR="${BUILD_DIR:-$CACHE_DIR/llama.cpp/build-gpu}"
+fi
+OUT_DIR="${OUT_DIR:-$REPO/bench/results/gpu-$(date +%Y%m%d-%H%M%S)}"
+SRC_ROOT="$CACHE_DIR/llama.cpp/src"
+LLAMA_SRC="$SRC_ROOT/llama_cpp_python-$LCP_VERSION/vendor/llama.cpp"
 
-# --- cuBLAS ------------------------------------------------------------------------------------
-# llama.cpp's CUDA build needs cuBLAS headers and libraries. A CUDA toolkit usually has them; a
-# bare nvcc install may not. Then use NVIDIA's pip package (nvidia-cublas-cu12 for CUDA 12,
-# nvidia-cublas 13.x for CUDA 13) through a shim folder ($CACHE_DIR/cuda-shim) holding the
-# unversioned .so names CMake looks for (also libcuda.so when the driver ships only libcuda.so.1).
+run() {
+    # print a command; run it unless --dry-run
+    printf '[gpu_offload] $ %s\n' "$*"
+    [[ "$DRY" -eq 1 ]] || "$@"
+}
+
+# --- the sdist already on disk --------------------------------------------------------------------
+find_sdist() {
+    local name="llama_cpp_python-$LCP_VERSION.tar.gz" found
+    if [[ -n "${LCP_SDIST:-}" ]]; then
+        [[ -f "$LCP_SDIST" ]] || die "LCP_SDIST=$LCP_SDIST does not exist"
+        echo "$LCP_SDIST"; return
+    fi
+    if [[ -f "$CACHE_DIR/llama.cpp/sdist/$name" ]]; then echo "$CACHE_DIR/llama.cpp/sdist/$name"; return; fi
+    # pip's own cache keeps downloads under hashed names: look for the archive by its content
+    found="$("$PYTHON" - "$name" <<'EOF' 2>/dev/null || true
+import pathlib, subprocess, sys, tarfile
+try:
+    cache = subprocess.run([sys.executable, "-m", "pip", "cache", "dir"], capture_output=True, text=True).stdout.strip()
+except OSError:
+    cache = ""
+for path in sorted(pathlib.Path(cache or "/nonexistent").rglob("*")) if cache else []:
+    if path.is_file() and path.stat().st_size > 50_000_000:
+        try:
+            with tarfile.open(path) as tar:
+                if tar.next().name.startswith(sys.argv[1].removesuffix(".tar.gz")):
+                    print(path)
+                    break
+        except (tarfile.TarError, OSError, AttributeError):
+            continue
+EOF
+)"
+    [[ -n "$found" ]] && { echo "$found"; return; }
+    if [[ -d "$LLAMA_SRC" ]]; then echo "(extracted) $LLAMA_SRC"; return; fi
+    return 1
+}
+
+# --- cuBLAS (system, or NVIDIA's Python package already installed) ---------------------------------
 CUBLAS_CMAKE=""
-
-cuda_version() { nvcc --version | sed -n 's/.*release \([0-9]*\)\.\([0-9]*\).*/\1 \2/p'; }
+SHIM="$CACHE_DIR/cuda-shim"
 
 system_cublas() {
     local root
@@ -74,7 +139,6 @@ system_cublas() {
 }
 
 pip_cublas_dirs() {
-    # prints "<lib dir> <include dir>" of an installed nvidia cuBLAS Python package, if any
     "$PYTHON" - <<'EOF'
 import glob, os, sys
 try:
@@ -90,49 +154,23 @@ for root in list(nvidia.__path__):
 EOF
 }
 
-SHIM="$CACHE_DIR/cuda-shim"
-
-driver_lib() {
-    # CMake links CUDA::cuda_driver (libcuda.so). A driver install may ship only libcuda.so.1.
-    if ldconfig -p 2>/dev/null | grep -q 'libcuda\.so '; then return; fi
-    local real root
-    real="$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}')"
-    root="$(dirname "$(dirname "$(command -v nvcc)")")"
-    if [[ -z "$real" ]]; then real="$(compgen -G "$root/lib64/stubs/libcuda.so" || compgen -G "$root/targets/*/lib/stubs/libcuda.so" || true)"; fi
-    if [[ -z "$real" ]]; then
-        warn "no CUDA driver library (libcuda.so) here: the CUDA build will not configure without one"
-        return
-    fi
-    mkdir -p "$SHIM/lib"
-    ln -sfn "$real" "$SHIM/lib/libcuda.so"
-    CUBLAS_CMAKE+=" -DCUDA_cuda_driver_LIBRARY=$SHIM/lib/libcuda.so"
-    log "CUDA driver library: $real"
-}
-
 find_cublas() {
-    # $1 = "install" to pip-install NVIDIA's cuBLAS package when the system has none
-    command -v nvcc >/dev/null || die "nvcc not found: install the CUDA toolkit (or put its bin/ on PATH)"
+    command -v nvcc >/dev/null || die "nvcc not found: install the CUDA toolkit (or put its bin/ on PATH), or use --cpu"
     CUBLAS_CMAKE=""
-    driver_lib
-    if system_cublas; then
-        log "cuBLAS: found in the CUDA toolkit / system libraries"
-        return
-    fi
-    local dirs major minor pkg
-    dirs="$(pip_cublas_dirs)"
-    if [[ -z "$dirs" ]]; then
-        read -r major minor < <(cuda_version)
-        if [[ "$major" == "12" ]]; then pkg="nvidia-cublas-cu12==12.${minor}.*"; else pkg="nvidia-cublas==${major}.${minor}.*"; fi
-        if [[ "${1:-}" != "install" ]]; then
-            log "cuBLAS: none on the system; the build steps will pip-install $pkg"
-            return
+    if ! ldconfig -p 2>/dev/null | grep -q 'libcuda\.so '; then
+        local real
+        real="$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}')"
+        if [[ -n "$real" ]]; then
+            mkdir -p "$SHIM/lib"
+            ln -sfn "$real" "$SHIM/lib/libcuda.so"
+            CUBLAS_CMAKE+=" -DCUDA_cuda_driver_LIBRARY=$SHIM/lib/libcuda.so"
         fi
-        log "cuBLAS: none on the system; installing the Python package $pkg"
-        "$PYTHON" -m pip install --quiet "$pkg" || die "could not install $pkg (offline? put its wheel in PIP_FIND_LINKS)"
-        dirs="$(pip_cublas_dirs)"
-        [[ -n "$dirs" ]] || die "installed $pkg but found no libcublas.so / cublas_v2.h in it"
     fi
-    local lib inc name real
+    if system_cublas; then log "cuBLAS: in the CUDA toolkit / system libraries"; return; fi
+    local dirs lib inc name real
+    dirs="$(pip_cublas_dirs)"
+    [[ -n "$dirs" ]] || die "no cuBLAS: neither in the CUDA toolkit nor as NVIDIA's Python package (offline:
+    pip install nvidia-cublas-cu12 --no-index --find-links DIR with its wheel, then rerun)"
     read -r lib inc <<<"$dirs"
     mkdir -p "$SHIM/lib"
     ln -sfn "$inc" "$SHIM/include"
@@ -142,80 +180,150 @@ find_cublas() {
         ln -sfn "$real" "$SHIM/lib/lib$name.so"
     done
     export LD_LIBRARY_PATH="$SHIM/lib:$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    export LIBRARY_PATH="$SHIM/lib${LIBRARY_PATH:+:$LIBRARY_PATH}"
-    export CPATH="$SHIM/include${CPATH:+:$CPATH}"
     CUBLAS_CMAKE+=" -DCUDA_cublas_LIBRARY=$SHIM/lib/libcublas.so -DCUDA_cublasLt_LIBRARY=$SHIM/lib/libcublasLt.so"
     CUBLAS_CMAKE+=" -DCMAKE_CUDA_FLAGS=-I$SHIM/include -DCMAKE_CXX_FLAGS=-I$SHIM/include"
-    log "cuBLAS: from the Python package ($lib), through the shim $SHIM"
+    log "cuBLAS: NVIDIA's Python package ($lib), through the shim $SHIM"
 }
 
-cuda_cmake_args() { echo "-DGGML_CUDA=on -DCMAKE_CUDA_ARCHITECTURES=$CUDA_ARCH $CUBLAS_CMAKE"; }
+cuda_arch() {
+    if [[ -n "${CUDA_ARCH:-}" ]]; then echo "$CUDA_ARCH"; return; fi
+    local cap
+    cap="$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1 | tr -d ' .')"
+    echo "${cap:-90}"
+}
 
-# --- steps -------------------------------------------------------------------------------------
+build_flags() {
+    # what the server needs and no more: no tests, examples, web UI download, curl; shared libs for Python
+    local flags=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_BUILD_COMMON=ON -DLLAMA_BUILD_TOOLS=ON
+        -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF
+        -DLLAMA_BUILD_UI=OFF -DLLAMA_CURL=OFF)
+    if [[ "$CPU" -eq 0 ]]; then
+        flags+=(-DGGML_CUDA=on "-DCMAKE_CUDA_ARCHITECTURES=$(cuda_arch)")
+        # shellcheck disable=SC2206
+        flags+=($CUBLAS_CMAKE)
+    fi
+    echo "${flags[@]}"
+}
+
+# --- steps ----------------------------------------------------------------------------------------
 step_check() {
-    log "repo $REPO; python $PYTHON; CUDA arch $CUDA_ARCH; model $MODEL; parallel $PARALLEL"
-    if command -v nvidia-smi >/dev/null; then
-        nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | sed 's/^/[gpu_offload] GPU: /'
-    else
-        log "no nvidia-smi: no NVIDIA GPU visible here"
+    log "repo $REPO; python $PYTHON; model $MODEL; parallel $PARALLEL; mode $([[ $CPU -eq 1 ]] && echo CPU || echo GPU)"
+    if [[ "$CPU" -eq 0 ]]; then
+        command -v nvidia-smi >/dev/null || die "no nvidia-smi: no NVIDIA GPU here (use --cpu to check the plumbing)"
+        nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader \
+            | sed 's/^/[gpu_offload] GPU: /'
+        log "nvcc: $(nvcc --version | tail -n 1)"
+        find_cublas
+        log "CUDA architecture: $(cuda_arch)"
     fi
-    if command -v nvcc >/dev/null; then log "nvcc: $(nvcc --version | tail -n 1)"; else log "nvcc: not found"; fi
-    "$PYTHON" -c "import llama_cpp; print('[gpu_offload] llama-cpp-python', llama_cpp.__version__, \
-'GPU offload:', bool(llama_cpp.llama_supports_gpu_offload()))" || die "$PYTHON cannot import llama_cpp"
-    if command -v nvcc >/dev/null; then find_cublas; log "CMAKE_ARGS would be: $(cuda_cmake_args)"; fi
+    local tool
+    for tool in cmake c++; do command -v "$tool" >/dev/null || die "'$tool' not found"; done
+    log "cmake: $(cmake --version | head -n 1)"
+    if [[ "$NO_BUILD" -eq 0 ]]; then
+        local sdist
+        sdist="$(find_sdist)" || die "no llama-cpp-python $LCP_VERSION sdist on disk: set LCP_SDIST, or run \`make setup\`
+    once online (it keeps the sdist in $CACHE_DIR/llama.cpp/sdist)"
+        log "llama.cpp source: $sdist"
+    fi
+    "$PYTHON" -c "import course, llama_cpp; print('[gpu_offload] course', course.__file__, '| llama-cpp-python', llama_cpp.__version__)" \
+        || die "$PYTHON cannot import the course (make setup)"
+    local script
+    for script in gpu_offload.py concurrency.py; do
+        "$PYTHON" "$REPO/bench/$script" --help >/dev/null || die "bench/$script --help failed"
+    done
     "$PYTHON" "$REPO/bench/gpu_offload.py" --self-test | sed 's/^/[gpu_offload] /'
+    log "build folder: $BUILD_DIR; figures: $OUT_DIR"
 }
 
-step_wheel() {
-    if "$PYTHON" -c "import llama_cpp, sys; sys.exit(0 if llama_cpp.llama_supports_gpu_offload() else 1)"; then
-        log "llama-cpp-python already supports GPU offload: skipping the rebuild"
-        return
+step_build() {
+    if [[ "$NO_BUILD" -eq 1 ]]; then log "build: skipped (--no-build)"; return; fi
+    local sdist flags
+    sdist="$(find_sdist)" || die "no sdist on disk (see check)"
+    if [[ ! -f "$LLAMA_SRC/CMakeLists.txt" ]]; then
+        run mkdir -p "$SRC_ROOT"
+        run tar -xzf "$sdist" -C "$SRC_ROOT"
     fi
-    find_cublas install
-    local source="llama-cpp-python==$LCP_VERSION"
-    local cached="$CACHE_DIR/llama.cpp/sdist/llama_cpp_python-$LCP_VERSION.tar.gz"
-    if [[ -n "${LCP_SDIST:-}" ]]; then source="$LCP_SDIST"; elif [[ -f "$cached" ]]; then source="$cached"; fi
-    log "building llama-cpp-python with CUDA from $source (several minutes; --no-cache-dir, or pip reuses the CPU wheel)"
-    CMAKE_ARGS="$(cuda_cmake_args)" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
-        "$PYTHON" -m pip install --no-cache-dir --force-reinstall --no-deps "$source"
-    "$PYTHON" -c "import llama_cpp, sys; sys.exit(0 if llama_cpp.llama_supports_gpu_offload() else 1)" \
-        || die "the rebuilt llama-cpp-python still cannot offload (check the build log above for CUDA errors)"
-    log "llama-cpp-python now offloads to the GPU"
+    [[ "$CPU" -eq 1 ]] || find_cublas
+    flags="$(build_flags)"
+    # shellcheck disable=SC2086
+    run cmake -S "$LLAMA_SRC" -B "$BUILD_DIR" $flags
+    run cmake --build "$BUILD_DIR" -j"$JOBS" --target llama llama-server
+    if [[ "$DRY" -eq 0 ]]; then
+        [[ -x "$BUILD_DIR/bin/llama-server" && -f "$BUILD_DIR/bin/libllama.so" ]] \
+            || die "the build left no bin/llama-server or bin/libllama.so in $BUILD_DIR"
+    fi
 }
 
-step_server() {
-    find_cublas install
-    log "building llama-server with CUDA"
-    CMAKE_ARGS="$(cuda_cmake_args)" PYTHON="$PYTHON" COURSE_CACHE_DIR="$CACHE_DIR" "$REPO/scripts/build_llama_server.sh"
+# the environment that makes Python load the fresh libllama and the course start the fresh server
+use_build() {
+    if [[ "$NO_BUILD" -eq 0 ]]; then
+        export LLAMA_CPP_LIB_PATH="$BUILD_DIR/bin"
+        export COURSE_LLAMA_SERVER="$BUILD_DIR/bin/llama-server"
+        log "LLAMA_CPP_LIB_PATH=$LLAMA_CPP_LIB_PATH COURSE_LLAMA_SERVER=$COURSE_LLAMA_SERVER"
+    fi
 }
 
 step_model() {
-    log "writing $MODEL (the llama-8b shape writes ~16 GB of F16, quantizes, then deletes the F16)"
-    "$PYTHON" - "$MODEL" <<'EOF'
-import sys
-from course.measure.targets import model_path
-print("[gpu_offload] model:", model_path(sys.argv[1]))
-EOF
+    log "model $MODEL (written once into $CACHE_DIR/models)"
+    use_build
+    local code="from course.models.resolve import resolve_model; print('[gpu_offload] model:', resolve_model('$MODEL'))"
+    if [[ "$DRY" -eq 1 ]]; then
+        "$PYTHON" -c "from course.models.resolve import resolve_model; import course.models.synthetic as s; \
+name = '$MODEL'.split(':')[1] if '$MODEL'.startswith('synthetic:') else None; \
+assert name is None or name in s.SYNTHETIC_SHAPES, name; print('[gpu_offload] model resolves: $MODEL')"
+    fi
+    run "$PYTHON" -c "$code"
 }
 
 step_run() {
-    mkdir -p "$OUT_DIR"
-    if command -v nvcc >/dev/null; then find_cublas >/dev/null; fi  # LD_LIBRARY_PATH for a pip cuBLAS
-    log "1/2 local backend, all layers on the GPU -> $OUT_DIR/offload.txt"
-    "$PYTHON" "$REPO/bench/gpu_offload.py" --model "$MODEL" --json "$OUT_DIR/offload.json" "${QUICK[@]}" \
-        | tee "$OUT_DIR/offload.txt"
-    log "2/2 llama-server, $PARALLEL parallel slots -> $OUT_DIR/concurrency.txt"
-    "$PYTHON" "$REPO/bench/concurrency.py" --gpu --parallel "$PARALLEL" --model "$MODEL" "${QUICK[@]}" \
-        | tee "$OUT_DIR/concurrency.txt"
-    log "figures in $OUT_DIR"
+    use_build
+    [[ "$CPU" -eq 1 || "$NO_BUILD" -eq 1 ]] || { command -v nvcc >/dev/null && find_cublas >/dev/null; } || true
+    run mkdir -p "$OUT_DIR"
+    local gpu_flag=(--gpu) cpu_flag=() reps=()
+    if [[ "$CPU" -eq 1 ]]; then gpu_flag=(); cpu_flag=(--allow-cpu); reps=(--reps 1); fi
+    log "1/2 roofline: all layers offloaded -> $OUT_DIR/offload.txt"
+    if [[ "$DRY" -eq 1 ]]; then
+        run "$PYTHON" "$REPO/bench/gpu_offload.py" --model "$MODEL" --json "$OUT_DIR/offload.json" "${cpu_flag[@]}" "${QUICK[@]}"
+    else
+        "$PYTHON" "$REPO/bench/gpu_offload.py" --model "$MODEL" --json "$OUT_DIR/offload.json" \
+            "${cpu_flag[@]}" "${QUICK[@]}" | tee "$OUT_DIR/offload.txt"
+    fi
+    log "2/2 llama-server, $PARALLEL slots -> $OUT_DIR/concurrency.txt"
+    if [[ "$DRY" -eq 1 ]]; then
+        run "$PYTHON" "$REPO/bench/concurrency.py" "${gpu_flag[@]}" --parallel "$PARALLEL" --model "$MODEL" "${reps[@]}" "${QUICK[@]}"
+    else
+        "$PYTHON" "$REPO/bench/concurrency.py" "${gpu_flag[@]}" --parallel "$PARALLEL" --model "$MODEL" \
+            "${reps[@]}" "${QUICK[@]}" | tee "$OUT_DIR/concurrency.txt"
+        log "RATIO lines:"
+        grep -h '^RATIO' "$OUT_DIR/offload.txt" "$OUT_DIR/concurrency.txt" | sed 's/^/[gpu_offload]   /' || true
+    fi
+}
+
+step_pack() {
+    local sdist out tmp
+    sdist="$(find_sdist)" || die "no sdist on disk to pack (set LCP_SDIST)"
+    [[ "$sdist" != "(extracted)"* ]] || die "only an extracted source here; set LCP_SDIST to the .tar.gz"
+    out="${PACK_OUT:-$REPO/bench/results/llama-src-$LCP_VERSION.tar.gz}"
+    tmp="$(mktemp -d)"
+    run tar -xzf "$sdist" -C "$tmp" --exclude='*/vendor/llama.cpp/models/*' --exclude='*/vendor/llama.cpp/docs/*' \
+        --exclude='*/vendor/llama.cpp/examples/*/*.gguf' --exclude='*/.git/*'
+    run mkdir -p "$(dirname "$out")"
+    run tar -czf "$out" -C "$tmp" "llama_cpp_python-$LCP_VERSION"
+    rm -rf "$tmp"
+    [[ "$DRY" -eq 1 ]] || log "packed $(du -h "$out" | cut -f1) into $out (carry it; LCP_SDIST=<its path> there)"
+}
+
+timed() {
+    local name="$1" start
+    start=$(date +%s)
+    "step_$name"
+    log "step $name: $(($(date +%s) - start)) s"
 }
 
 cd "$REPO"
+START=$(date +%s)
 case "$STEP" in
-    check) step_check ;;
-    wheel) step_wheel ;;
-    server) step_server ;;
-    model) step_model ;;
-    run) step_run ;;
-    all) step_check; step_wheel; step_server; step_model; step_run ;;
+    all) for s in check build model run; do timed "$s"; done ;;
+    *) timed "$STEP" ;;
 esac
+log "total $(($(date +%s) - START)) s$([[ "$DRY" -eq 1 ]] && echo ' (dry run: nothing built or timed)')"

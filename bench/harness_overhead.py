@@ -1,10 +1,10 @@
-"""Harness overhead: the course's streaming LocalBackend vs a bare llama-cpp-python decode loop.
+"""Harness overhead: the course's streaming InProcessBackend vs a bare llama-cpp-python decode loop.
 
 Both sides run the same model, prompt and number of tokens (end-of-text ignored, temperature 0)
 on the same ``llama_cpp.Llama`` object, alternating A/B in each repetition; figures are medians.
 
 - raw:    ``Llama.generate(prompt_ids, temp=0)`` counted to N tokens, nothing else.
-- course: ``LocalBackend.stream_chat(...)``: chat template, per-token detokenizing, UTF-8 joins,
+- course: ``InProcessBackend.stream_chat(...)``: chat template, per-token detokenizing, UTF-8 joins,
           StreamChunk timestamps and usage, i.e. everything a learner's timing goes through.
 
 RATIO = course decode tokens/s ÷ raw decode tokens/s (decode: after the first token, so the
@@ -27,8 +27,8 @@ from pathlib import Path
 from _common import decode_tokens_per_s, machine, parser, table, verdict
 
 from course.backends.base import GenerationOptions, clock
-from course.backends.llama_cpp import LocalBackend
-from course.backends.openai_compat import gguf_token_counter
+from course.backends.inprocess import InProcessBackend
+from course.backends.tokens import gguf_token_counter
 from course.measure.targets import context_for
 from course.models.embedded import ensure_embedded_model
 from course.models.synthetic import ensure_synthetic_model
@@ -43,7 +43,7 @@ class Timing:
     decode_tokens_per_s: float  # tokens after the first / (first token .. last token)
 
 
-def time_course(backend: LocalBackend, n: int) -> Timing:
+def time_course(backend: InProcessBackend, n: int) -> Timing:
     stream = backend.stream_chat(PROMPT, options=GenerationOptions(max_tokens=n, ignore_eos=True))
     stream.consume()
     assert stream.usage is not None and stream.usage.completion_tokens == n, stream.usage
@@ -53,7 +53,7 @@ def time_course(backend: LocalBackend, n: int) -> Timing:
     return Timing(n / total, decode)
 
 
-def time_raw(backend: LocalBackend, n: int) -> Timing:
+def time_raw(backend: InProcessBackend, n: int) -> Timing:
     llm = backend.llama
     prompt_ids = backend.prompt_tokens(PROMPT)  # the same ids the course sends (not timed)
     llm.reset()  # as the course does: no prompt-cache reuse on either side
@@ -70,7 +70,7 @@ def time_raw(backend: LocalBackend, n: int) -> Timing:
 
 def measure(path: Path, *, n: int, reps: int, threads: int) -> dict[str, object]:
     n_ctx = context_for(n, prompt_tokens=gguf_token_counter(path).count_prompt(PROMPT))
-    backend = LocalBackend(path, n_ctx=n_ctx, n_threads=threads)
+    backend = InProcessBackend(path, n_ctx=n_ctx, n_threads=threads)
     try:
         time_course(backend, 8)  # warm-up both paths
         time_raw(backend, 8)

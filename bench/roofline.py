@@ -32,7 +32,7 @@ import numpy as np
 from _common import bytes_per_token, decode_tokens_per_s, machine, parser, table, verdict
 
 from course.backends.base import GenerationOptions
-from course.backends.llama_cpp import LocalBackend
+from course.backends.inprocess import InProcessBackend
 from course.models.synthetic import ensure_synthetic_model
 
 TARGET = 0.45
@@ -82,7 +82,7 @@ def read_bandwidth_gb_s(*, threads: int, reps: int) -> float:
 
 def decode_rates(path: Path, *, threads: int, n: int, reps: int) -> list[float]:
     """Decode tokens/s of each of ``reps`` generations of ``n`` tokens (after a warm-up)."""
-    backend = LocalBackend(path, n_ctx=512, n_threads=threads)
+    backend = InProcessBackend(path, n_ctx=512, n_threads=threads)
     opts = GenerationOptions(max_tokens=n, ignore_eos=True)
     try:
         backend.chat(PROMPT, options=GenerationOptions(max_tokens=8, ignore_eos=True))  # warm-up

@@ -45,7 +45,7 @@ class Settings:
     cache_dir: Path
     model: str | None
     n_threads: int
-    gpu_layers: int | None  # None = automatic (all layers when the build can offload)
+    gpu_layers: int | None  # None = automatic (all layers when the build can offload); -1 = all
     api_model: str | None
     openai_base_url: str | None
     openai_api_key: str | None = field(repr=False)  # never printed
@@ -57,14 +57,25 @@ class Settings:
 
 def load_settings() -> Settings:
     """Read the settings from the environment now."""
-    threads = _int_env(ENV_THREADS, None) or os.cpu_count() or 1
-    if threads < 1:
-        raise ConfigError(f"{ENV_THREADS} must be at least 1.", fix=f"Unset {ENV_THREADS}.")
+    cores = os.cpu_count() or 1
+    threads = _int_env(ENV_THREADS, None)
+    if threads is not None and threads < 1:  # 0 is not "all cores": llama.cpp would get no thread
+        raise ConfigError(
+            f"{ENV_THREADS}={threads} asks for no CPU threads.",
+            fix=f"Set it to a positive count (e.g. `export {ENV_THREADS}={cores}`), or unset it to use "
+            f"every logical core ({cores} here).",
+        )
+    gpu_layers = _int_env(ENV_GPU_LAYERS, None)
+    if gpu_layers is not None and gpu_layers < -1:
+        raise ConfigError(
+            f"{ENV_GPU_LAYERS}={gpu_layers} is not a layer count.",
+            fix="Use 0 (CPU only), a positive count, or -1 (every layer); unset it for automatic.",
+        )
     return Settings(
         cache_dir=Path(os.environ.get(ENV_CACHE_DIR) or _default_cache_dir()).expanduser(),
         model=os.environ.get(ENV_MODEL) or None,
-        n_threads=threads,
-        gpu_layers=_int_env(ENV_GPU_LAYERS, None),
+        n_threads=threads if threads is not None else cores,
+        gpu_layers=gpu_layers,
         api_model=os.environ.get(ENV_API_MODEL) or None,
         openai_base_url=os.environ.get(ENV_OPENAI_BASE_URL) or None,
         openai_api_key=os.environ.get(ENV_OPENAI_API_KEY) or None,

@@ -22,6 +22,7 @@ SEED_DAYS_PER_MONTH = 30.0  # seeds 003 and 004 both count 10M tokens/day as ~30
 TOKENS_PER_MTOK = 1_000_000
 SECONDS_PER_HOUR = 3_600
 _MAX_STEPS = 10_000  # replica counts the break-even solver walks before it summarises
+MAX_SWEEP_STEPS = 2_000  # hybrid_sweep: most shares of each kind (the plots cap replica steps alike)
 
 
 def _check(
@@ -44,7 +45,9 @@ class ApiPlan:
 
     ``input_share``: fraction of all tokens that are input (prompt) tokens. ``cached_input_share``:
     fraction of input tokens billed at the cached rate (a model with no cached price bills them at
-    the input price).
+    the input price). ``reasoning_tokens_per_output_token``: hidden reasoning ("thinking") tokens a
+    reasoning model (GPT-5 class, o3) generates per visible output token; they are billed as output
+    tokens but never counted in the traffic volume, so 2.0 triples the output bill.
     """
 
     usd_per_mtok_input: float
@@ -52,6 +55,7 @@ class ApiPlan:
     usd_per_mtok_cached_input: float | None = None
     input_share: float
     cached_input_share: float = 0.0
+    reasoning_tokens_per_output_token: float = 0.0
     fixed_usd_per_month: float = 0.0
     label: str = "API"
 
@@ -62,6 +66,7 @@ class ApiPlan:
             _check("usd_per_mtok_cached_input", self.usd_per_mtok_cached_input)
         _check("input_share", self.input_share, high=1.0)
         _check("cached_input_share", self.cached_input_share, high=1.0)
+        _check("reasoning_tokens_per_output_token", self.reasoning_tokens_per_output_token, high=100.0)
         _check("fixed_usd_per_month", self.fixed_usd_per_month)
 
     @classmethod
@@ -71,6 +76,7 @@ class ApiPlan:
         *,
         input_share: float,
         cached_input_share: float = 0.0,
+        reasoning_tokens_per_output_token: float = 0.0,
         fixed_usd_per_month: float = 0.0,
     ) -> ApiPlan:
         """A plan priced from a snapshot row."""
@@ -80,6 +86,7 @@ class ApiPlan:
             usd_per_mtok_cached_input=price.usd_per_mtok_cached_input,
             input_share=input_share,
             cached_input_share=cached_input_share,
+            reasoning_tokens_per_output_token=reasoning_tokens_per_output_token,
             fixed_usd_per_month=fixed_usd_per_month,
             label=price.name,
         )
@@ -92,10 +99,15 @@ class ApiPlan:
         return self.cached_input_share * cached + (1 - self.cached_input_share) * self.usd_per_mtok_input
 
     @property
+    def usd_per_mtok_output_effective(self) -> float:
+        """What 1M visible output tokens cost, their hidden reasoning tokens (billed as output) included."""
+        return self.usd_per_mtok_output * (1 + self.reasoning_tokens_per_output_token)
+
+    @property
     def blended_usd_per_mtok(self) -> float:
-        """USD per 1M tokens of this traffic mix (input and output together)."""
+        """USD per 1M tokens of this traffic mix (input and visible output together)."""
         share = self.input_share
-        return share * self.usd_per_mtok_input_effective + (1 - share) * self.usd_per_mtok_output
+        return share * self.usd_per_mtok_input_effective + (1 - share) * self.usd_per_mtok_output_effective
 
 
 @dataclass(frozen=True)
@@ -104,10 +116,11 @@ class ApiCost:
 
     tokens_per_day: float
     input_usd_per_month: float
-    output_usd_per_month: float
+    output_usd_per_month: float  # visible output and reasoning tokens together
     fixed_usd_per_month: float
     usd_per_month: float
     usd_per_mtok: float  # effective, fixed costs included (inf at zero volume with a fixed cost)
+    reasoning_usd_per_month: float = 0.0  # the part of the output bill that is hidden reasoning tokens
 
 
 def api_monthly_cost(
@@ -117,15 +130,17 @@ def api_monthly_cost(
     _check("tokens_per_day", tokens_per_day)
     mtok = tokens_per_day * days_per_month / TOKENS_PER_MTOK
     input_usd = mtok * plan.input_share * plan.usd_per_mtok_input_effective
-    output_usd = mtok * (1 - plan.input_share) * plan.usd_per_mtok_output
-    total = input_usd + output_usd + plan.fixed_usd_per_month
+    visible_usd = mtok * (1 - plan.input_share) * plan.usd_per_mtok_output
+    reasoning_usd = visible_usd * plan.reasoning_tokens_per_output_token
+    total = input_usd + visible_usd + reasoning_usd + plan.fixed_usd_per_month
     return ApiCost(
         tokens_per_day=tokens_per_day,
         input_usd_per_month=input_usd,
-        output_usd_per_month=output_usd,
+        output_usd_per_month=visible_usd + reasoning_usd,
         fixed_usd_per_month=plan.fixed_usd_per_month,
         usd_per_month=total,
         usd_per_mtok=effective_usd_per_mtok(total, tokens_per_day, days_per_month=days_per_month),
+        reasoning_usd_per_month=reasoning_usd,
     )
 
 
@@ -147,7 +162,7 @@ def input_share_for_price(
         plan = dataclasses.replace(price, cached_input_share=cached_input_share)
     else:
         plan = ApiPlan.from_price(price, input_share=0.0, cached_input_share=cached_input_share)
-    low, out = plan.usd_per_mtok_input_effective, plan.usd_per_mtok_output
+    low, out = plan.usd_per_mtok_input_effective, plan.usd_per_mtok_output_effective
     if out == low:
         return 1.0 if math.isclose(target_usd_per_mtok, out) else None
     share = (out - target_usd_per_mtok) / (out - low)
@@ -395,8 +410,8 @@ def _describe(
     if not windows:
         reason = (
             f"The API stays cheaper at every volume: self-hosting's marginal cost "
-            f"(${marginal_usd_per_mtok:.2f} per 1M tokens at full load) is at or above the API's "
-            f"${api_usd_per_mtok:.2f}, or its fixed costs are never recovered."
+            f"(USD {marginal_usd_per_mtok:.2f} per 1M tokens at full load) is at or above the API's "
+            f"USD {api_usd_per_mtok:.2f}, or its fixed costs are never recovered."
         )
         return BreakEven("api_always_cheaper", None, (), reason, truncated)
     first = windows[0][0]
@@ -415,8 +430,8 @@ def _describe(
         return BreakEven("crosses", first, tuple(windows), reason + ".", truncated)
     reason = (
         f"Self-hosting is cheaper only between {first:,.0f} and {windows[-1][1]:,.0f} tokens/day "
-        f"(filling its replicas); at scale its ${marginal_usd_per_mtok:.2f} per 1M tokens loses to the "
-        f"API's ${api_usd_per_mtok:.2f}."
+        f"(filling its replicas); at scale its USD {marginal_usd_per_mtok:.2f} per 1M tokens loses to the "
+        f"API's USD {api_usd_per_mtok:.2f}."
     )
     return BreakEven("windows_only", first, tuple(windows), reason, truncated)
 
@@ -429,6 +444,7 @@ SENSITIVITY_PARAMETERS: tuple[tuple[str, str, str, float], ...] = (
     ("api", "usd_per_mtok_output", "API output price", math.inf),
     ("api", "input_share", "input share of tokens", 1.0),
     ("api", "cached_input_share", "cached share of input", 1.0),
+    ("api", "reasoning_tokens_per_output_token", "reasoning tokens per output token", math.inf),
     ("self_host", "usd_per_gpu_hour", "GPU hourly rate", math.inf),
     ("self_host", "throughput_tokens_per_s", "throughput per replica", math.inf),
     ("self_host", "utilisation", "utilisation", 1.0),
@@ -538,11 +554,27 @@ def hybrid_sweep(
     steps: int = 20,
     days_per_month: float = DAYS_PER_MONTH,
 ) -> tuple[HybridCost, ...]:
-    """Hybrid costs over shares 0..1, plus the shares that exactly fill 1, 2, ... replicas."""
+    """Hybrid costs over shares 0..1, plus the shares that exactly fill 1, 2, ... replicas.
+
+    At most ``MAX_SWEEP_STEPS`` even steps and ``MAX_SWEEP_STEPS`` replica counts (spread evenly over
+    all of them when more replicas would fit), so a huge volume stays a quick call, as in the plots.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_SWEEP_STEPS:
+        raise ConfigError(
+            f"steps is {steps!r}; it must be a whole number from 1 to {MAX_SWEEP_STEPS}.",
+            fix=f"Pass steps between 1 and {MAX_SWEEP_STEPS} (20 draws a smooth curve).",
+        )
+    _check("tokens_per_day", tokens_per_day)
     shares = {i / steps for i in range(steps + 1)}
     if tokens_per_day > 0:
         cap = setup.capacity_tokens_per_day_per_replica
-        shares |= {n * cap / tokens_per_day for n in range(1, math.floor(tokens_per_day / cap) + 1)}
+        most = math.floor(tokens_per_day / cap)
+        counts = range(1, most + 1)
+        if most > MAX_SWEEP_STEPS:
+            counts = sorted(
+                {max(1, round(i * most / MAX_SWEEP_STEPS)) for i in range(1, MAX_SWEEP_STEPS + 1)}
+            )
+        shares |= {n * cap / tokens_per_day for n in counts}
     return tuple(
         hybrid_monthly_cost(plan, setup, tokens_per_day, self_host_share=s, days_per_month=days_per_month)
         for s in sorted(shares)

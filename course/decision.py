@@ -1,9 +1,12 @@
-"""Two decision frameworks from the seed articles, each returning a recommendation WITH its reasons.
+"""Decision frameworks from the seed articles, each returning a recommendation WITH its reasons.
 
 - :func:`six_question_flow`: seed 003's six ordered questions (2026-05): the first question that
   fires decides.
 - :func:`score_matrix`: seed 004's six dimensions scored 1 (favours closed) to 5 (favours open),
   summed to 6-30 and read against its band table.
+- :func:`apply_decision_tree`: seed 002's decision tree (2026-04-29), task → choice.
+- :data:`WORKED_SCENARIOS`: seed 004's three worked scenarios as data, with one reading of each
+  as flow answers and matrix scores; :data:`WHEN_NOT`: seed 002's "when NOT to use" lists.
 
 Both report ``warnings`` where the framework's own shortcut hides something (a later question that
 contradicts the answer, a blocker averaged away by a sum, the seed's two band rules disagreeing).
@@ -12,8 +15,10 @@ contradicts the answer, a blocker averaged away by a sum, the seed's two band ru
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import Enum
+from typing import Literal
 
 from course.errors import ConfigError
 
@@ -26,6 +31,8 @@ class Recommendation(str, Enum):
     HYBRID = "Hybrid: closed for hard tasks, open for volume"
     OPEN_PRIMARY = "Open models primary"
     OPEN_ONLY = "Open models only"
+    OPEN_OR_PRIVATE_FRONTIER = "Open self-hosted, or a frontier model in a private deployment"
+    DEPENDS = "Depends on the details"
 
     def __str__(self) -> str:
         return self.value
@@ -390,3 +397,273 @@ def score_matrix(scores: MatrixScores, *, data_cannot_leave_vpc: bool = False) -
         band=band,
         warnings=tuple(warnings),
     )
+
+
+# --- seed 002: a decision tree, task -> choice ----------------------------------------------------
+
+Leans = Literal["open", "closed", "either"]
+
+
+@dataclass(frozen=True)
+class TreeBranch:
+    """One line of seed 002's tree: a kind of task and the choice it points to."""
+
+    key: str
+    task: str
+    choice: str
+    leans: Leans
+    recommendation: Recommendation
+
+
+DECISION_TREE: tuple[TreeBranch, ...] = (
+    TreeBranch("high_volume_text", "High-volume text processing, low cost wanted",
+               "open model, self-hosted", "open", Recommendation.OPEN_SELF_HOSTED),
+    TreeBranch("customer_facing_agent", "Customer-facing AI agent, quality critical",
+               "frontier API", "closed", Recommendation.CLOSED_API),
+    TreeBranch("compliance", "Compliance or data-residency requirement",
+               "open self-hosted, or a frontier model in a private deployment", "either",
+               Recommendation.OPEN_OR_PRIVATE_FRONTIER),
+    TreeBranch("embeddings", "Embeddings", "open embedding model (BGE-M3, Jina, Nomic)", "open",
+               Recommendation.OPEN_SELF_HOSTED),
+    TreeBranch("long_context", "Long context (over 200K tokens)", "a frontier long-context model (the seed "
+               "names Gemini 2.5 Pro)", "closed", Recommendation.CLOSED_API),
+    TreeBranch("multilingual", "Multilingual product", "frontier API", "closed", Recommendation.CLOSED_API),
+    TreeBranch("coding_agent", "Coding agent", "depends: an open coder for Python/JS at scale, a frontier "
+               "model for many languages or complex tasks", "either", Recommendation.DEPENDS),
+    TreeBranch("domain_fine_tuning", "Domain fine-tuning needed", "open model", "open",
+               Recommendation.OPEN_FINE_TUNED),
+)  # fmt: skip
+TREE_KEYS = tuple(b.key for b in DECISION_TREE)
+
+
+def apply_decision_tree(tasks: Iterable[str]) -> Decision:
+    """Seed 002's tree on every task that describes the workload (keys of :data:`TREE_KEYS`).
+
+    The tree gives one choice per task and says nothing when a workload matches several: branches
+    that lean different ways come back as a hybrid with a warning, which is how the seed's own
+    "practical hybrid pattern" resolves them.
+    """
+    keys = list(dict.fromkeys(tasks))
+    unknown = [k for k in keys if k not in TREE_KEYS]
+    if unknown or not keys:
+        raise ConfigError(
+            f"Unknown or missing tree tasks: {unknown or 'none given'}.",
+            fix=f"Use some of: {', '.join(TREE_KEYS)}.",
+        )
+    branches = [b for b in DECISION_TREE if b.key in keys]
+    reasons = tuple(f"{b.task} → {b.choice}." for b in branches)
+    leans = {b.leans for b in branches}
+    warnings: list[str] = []
+    if len(branches) == 1:
+        recommendation = branches[0].recommendation
+    elif {"open", "closed"} <= leans:
+        recommendation = Recommendation.HYBRID
+        warnings.append(
+            "The tree points both ways for this workload and gives no rule to choose: split it, sending each "
+            "kind of request to its own side (seed 002's hybrid pattern), or rank the branches yourself."
+        )
+    elif "open" in leans:
+        opens = {b.recommendation for b in branches if b.leans == "open"}
+        recommendation = opens.pop() if len(opens) == 1 else Recommendation.OPEN_SELF_HOSTED
+    elif "closed" in leans and "compliance" in keys:
+        recommendation = Recommendation.OPEN_OR_PRIVATE_FRONTIER
+        warnings.append(
+            "Compliance narrows the closed branches to frontier models in a private deployment "
+            "(Azure OpenAI, Bedrock in your VPC, Vertex AI with data residency)."
+        )
+    elif "closed" in leans:
+        recommendation = Recommendation.CLOSED_API
+    else:
+        recommendation = Recommendation.DEPENDS
+    return Decision(
+        framework="decision tree (seed 002)",
+        recommendation=recommendation,
+        reasons=reasons,
+        warnings=tuple(warnings),
+    )
+
+
+# --- seed 002: when NOT to use each side -----------------------------------------------------------
+
+WHEN_NOT: dict[str, tuple[str, ...]] = {
+    "open": (
+        "A mission-critical product with a team of 1-3 engineers: keeping an inference stack up swallows "
+        "the roadmap.",
+        "Long-horizon reasoning (research, multi-step planning): prompt-engineering around an open model's "
+        "limits costs more than the API bill it saves.",
+        "Before product-market fit: iteration speed and quality matter more than infrastructure savings.",
+    ),
+    "frontier": (
+        "Data you may not legally send to a US-based API: self-host, or use a region-isolated deployment.",
+        "Inference cost is the bottleneck of your unit economics (billions of tokens, e.g. moderation).",
+        "A fine-tuned small open model measurably beats prompting a frontier one on your task.",
+        "You value weights you can audit, modify and ship: a values choice, and a legitimate one.",
+    ),
+}
+
+
+# --- seed 004: three worked scenarios ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkedScenario:
+    """One of seed 004's scenarios: what the seed decided and why, plus one reading of it for each framework.
+
+    ``flow``, ``matrix`` and ``tree_tasks`` are the course's reading of the seed's text, not the
+    seed's: where the text gives no number, ``assumptions`` says what was assumed.
+    """
+
+    key: str
+    title: str
+    context: str
+    seed_decision: Recommendation
+    seed_reasons: tuple[str, ...]
+    flow: FlowAnswers
+    matrix: MatrixScores
+    data_cannot_leave_vpc: bool
+    tree_tasks: tuple[str, ...]
+    assumptions: str
+
+
+WORKED_SCENARIOS: tuple[WorkedScenario, ...] = (
+    WorkedScenario(
+        key="health",
+        title="A: health-care start-up, patient chatbot under HIPAA",
+        context="Patient-facing chatbot on medications, symptoms and treatment plans; it processes protected "
+        "health information; 50,000 patient interactions a day.",
+        seed_decision=Recommendation.OPEN_SELF_HOSTED,
+        seed_reasons=(
+            "Compliance required the data never to leave the company's AWS VPC (a BAA alone was not enough).",
+            "LoRA fine-tuning of Llama 3.1 70B on 5,000 verified medical Q&A pairs: 15% more accurate than "
+            "GPT-4 on their own evaluation set.",
+            "APIs would exceed USD 15,000/month; 4 A100 GPUs cost USD 6,000/month.",
+        ),
+        flow=FlowAnswers(
+            privacy_constraint=True, frontier_reasoning=False, has_ml_team=True, tokens_per_day=20e6,
+            narrow_task=True, needs_offline=False,
+        ),
+        matrix=MatrixScores(
+            capability=2, privacy=4, cost_volume=4, ops_tolerance=4, fine_tuning=4, latency=2
+        ),
+        data_cannot_leave_vpc=True,
+        tree_tasks=("compliance", "domain_fine_tuning"),
+        assumptions="20M tokens/day: what USD 15,000/month means at seed 004's own USD 25 per 1M tokens "
+        "(400 tokens an interaction).",
+    ),
+    WorkedScenario(
+        key="internal",
+        title="B: 500-person software company, internal productivity tools",
+        context="Code review, document summaries and meeting notes for staff; no regulated data; 5,000 "
+        "requests a day across all features; no one with GPU experience.",
+        seed_decision=Recommendation.CLOSED_API,
+        seed_reasons=(
+            "Shipped meeting summaries in two weeks on an API; self-hosting would have taken two months.",
+            "Code review needs multi-file reasoning; Llama 3.1 70B missed subtle bugs in their evaluation.",
+            "About USD 800/month on APIs against USD 3,000+/month for A100s.",
+            "No MLOps team; routing sends summaries to GPT-4o mini and code review to Claude Sonnet.",
+        ),
+        flow=FlowAnswers(
+            privacy_constraint=False, frontier_reasoning=True, has_ml_team=False, tokens_per_day=4e6,
+            narrow_task=False, needs_offline=False,
+        ),
+        matrix=MatrixScores(
+            capability=1, privacy=2, cost_volume=2, ops_tolerance=1, fine_tuning=1, latency=2
+        ),
+        data_cannot_leave_vpc=False,
+        tree_tasks=("coding_agent",),
+        assumptions="4M tokens/day: 5,000 requests of about 800 tokens (the seed gives no token count).",
+    ),
+    WorkedScenario(
+        key="support",
+        title="C: customer-support platform, 200,000 tickets a day",
+        context="Most tickets are simple routing and auto-replies; a subset needs complex technical "
+        "troubleshooting.",
+        seed_decision=Recommendation.HYBRID,
+        seed_reasons=(
+            "All on GPT-4o would cost USD 40,000+/month; 80% on a self-hosted Llama 3.1 8B brings the blend "
+            "to USD 12,000/month.",
+            "Classification and templated replies work on an 8B model fine-tuned on 10,000 tickets; "
+            "troubleshooting needs frontier reasoning.",
+            "Started 100% on the API and moved simple work over as the team built MLOps skills.",
+        ),
+        flow=FlowAnswers(
+            privacy_constraint=False, frontier_reasoning=True, has_ml_team=True, tokens_per_day=53e6,
+            narrow_task=True, needs_offline=False,
+        ),
+        matrix=MatrixScores(
+            capability=2, privacy=2, cost_volume=5, ops_tolerance=3, fine_tuning=4, latency=2
+        ),
+        data_cannot_leave_vpc=False,
+        tree_tasks=("high_volume_text", "customer_facing_agent", "domain_fine_tuning"),
+        assumptions="53M tokens/day: what USD 40,000/month means at USD 25 per 1M tokens (about 270 tokens a "
+        "ticket). Q2 is answered yes because part of the workload needs frontier reasoning.",
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    scenario: WorkedScenario
+    flow: Decision
+    matrix: Decision
+    tree: Decision
+
+
+def run_scenario(scenario: WorkedScenario) -> ScenarioRun:
+    """All three frameworks on one worked scenario."""
+    return ScenarioRun(
+        scenario,
+        six_question_flow(scenario.flow),
+        score_matrix(scenario.matrix, data_cannot_leave_vpc=scenario.data_cannot_leave_vpc),
+        apply_decision_tree(scenario.tree_tasks),
+    )
+
+
+# --- all three on one workload --------------------------------------------------------------------
+
+STANDING_CAVEATS = (
+    "Measure quality on 200-500 of your own examples before committing (lesson 02): every framework here "
+    "takes capability as an answer you give, not a number it measures.",
+    "Price both sides with your own volume, mix and throughput (lesson 03); the frameworks' volume lines are "
+    "rules of thumb from articles that disagree with each other.",
+    "Nobody can predict the open-vs-frontier gap 12 months out: both sides release every few months and "
+    "prices move without notice. Keep switching cheap (an OpenAI-compatible interface, your own evaluation "
+    "suite) and re-run this decision every quarter.",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The three frameworks on one workload, whether they agree, and the caveats that go with the answer."""
+
+    decisions: tuple[Decision, ...]
+    agree: bool
+    summary: str
+    caveats: tuple[str, ...]
+
+
+def compare_frameworks(
+    *,
+    flow: FlowAnswers,
+    matrix: MatrixScores,
+    tree_tasks: Iterable[str],
+    data_cannot_leave_vpc: bool = False,
+) -> Comparison:
+    """Seed 003's flow, seed 004's matrix and seed 002's tree on the same workload, side by side."""
+    decisions = (
+        six_question_flow(flow),
+        score_matrix(matrix, data_cannot_leave_vpc=data_cannot_leave_vpc),
+        apply_decision_tree(tree_tasks),
+    )
+    answers = {d.recommendation for d in decisions}
+    agree = len(answers) == 1
+    named = "; ".join(f"the {d.framework} says {d.recommendation.value}" for d in decisions)
+    if agree:
+        summary = f"All three frameworks agree: {decisions[0].recommendation.value}."
+    else:
+        summary = (
+            f"The frameworks disagree: {named}. Find the answer that separates them (usually capability, "
+            "volume or a hard constraint) and settle it with a measurement, not a vote."
+        )
+    caveats = tuple(dict.fromkeys(w for d in decisions for w in d.warnings)) + STANDING_CAVEATS
+    return Comparison(decisions, agree, summary, caveats)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from course.backends.offload import gpu_offload_supported
+from course.backends.urls import safe_url
 from course.config import load_settings
 
 PACKAGES = (
@@ -80,8 +82,6 @@ def memory_gib() -> float | None:
 
 
 def gpu_report() -> GpuReport:
-    import llama_cpp
-
     gpus: tuple[str, ...] = ()
     if shutil.which("nvidia-smi"):
         try:
@@ -95,7 +95,7 @@ def gpu_report() -> GpuReport:
             gpus = tuple(line.strip() for line in out.splitlines() if line.strip())
         except (subprocess.SubprocessError, OSError):
             gpus = ()
-    return GpuReport(build_can_offload=bool(llama_cpp.llama_supports_gpu_offload()), nvidia_gpus=gpus)
+    return GpuReport(build_can_offload=gpu_offload_supported(), nvidia_gpus=gpus)
 
 
 def environment_report() -> pd.DataFrame:
@@ -111,6 +111,11 @@ def environment_report() -> pd.DataFrame:
         ("model setting (COURSE_MODEL)", settings.model or "unset: the embedded model"),
         ("model cache", str(settings.models_dir)),
         ("OPENAI_API_KEY", "set (hidden)" if settings.openai_api_key else "not set: API cells will skip"),
-        ("OPENAI_BASE_URL", settings.openai_base_url or "not set (the official endpoint when a key is set)"),
+        (
+            "OPENAI_BASE_URL",  # printed without user:password or query (credentials hide there too)
+            safe_url(settings.openai_base_url)
+            if settings.openai_base_url
+            else "not set (the official endpoint when a key is set)",
+        ),
     ]
     return pd.DataFrame(rows, columns=["item", "value"]).set_index("item")

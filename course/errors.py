@@ -48,11 +48,17 @@ class MissingKeyError(BackendError):
 
 
 class ApiError(BackendError):
-    """An OpenAI-compatible API answered with an error; ``status_code`` is the HTTP status."""
+    """An OpenAI-compatible API call failed; ``status_code``: HTTP status, ``request_id``: the server's id.
 
-    def __init__(self, message: str, *, fix: str = "", status_code: int | None = None) -> None:
+    Quote ``request_id`` (the ``x-request-id`` header) when you ask a provider's support about a failure.
+    """
+
+    def __init__(
+        self, message: str, *, fix: str = "", status_code: int | None = None, request_id: str | None = None
+    ) -> None:
         super().__init__(message, fix=fix)
         self.status_code = status_code
+        self.request_id = request_id
 
 
 class AuthenticationError(ApiError):
@@ -72,14 +78,19 @@ class RateLimitError(ApiError):
         *,
         fix: str = "",
         status_code: int | None = 429,
+        request_id: str | None = None,
         retry_after_s: float | None = None,
     ) -> None:
-        super().__init__(message, fix=fix, status_code=status_code)
+        super().__init__(message, fix=fix, status_code=status_code, request_id=request_id)
         self.retry_after_s = retry_after_s
 
 
-class ServerError(ApiError):
-    """The API failed on its side (HTTP 5xx)."""
+class ApiServerError(ApiError):
+    """The remote API failed on its side: an HTTP 5xx, or a stream that broke or was malformed."""
+
+
+class ApiContextLengthError(ApiError, ContextOverflowError):
+    """The API refused the request (HTTP 400) because prompt plus output exceed the model's context."""
 
 
 class UnreachableError(ApiError):
@@ -91,7 +102,7 @@ class RequestTimeoutError(ApiError):
 
 
 class ServerStartError(BackendError):
-    """A local OpenAI-compatible server did not start or did not become healthy."""
+    """A loopback server (llama-server, llama_cpp.server) did not start or did not become healthy."""
 
 
 class DataError(CourseError):

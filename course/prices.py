@@ -1,24 +1,36 @@
 """The price snapshot: API token prices and GPU rental rates, dated and sourced.
 
 The data lives in ``course/data/prices.json`` and is read on first use (never at import, never from
-the network). Every row is checked; a bad row raises :class:`~course.errors.DataError` naming the
-file, the row and the field, and saying how to fix it. docs/refresh-prices.md explains how to refresh
-the snapshot.
+the network). Every row is checked by a pydantic dataclass (:class:`ApiPrice`, :class:`GpuRate`:
+each field type says what is wrong with a value and how to fix it); a bad row raises
+:class:`~course.errors.DataError` naming the file, the row and the field. docs/refresh-prices.md explains
+how to refresh the snapshot (``python -m course prices refresh``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlparse
+
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
 
 from course.errors import ConfigError, DataError
 
@@ -41,38 +53,165 @@ _REFRESH_HINT = "See docs/refresh-prices.md for the format and how to refresh th
 
 Status = Literal["current", "legacy"]
 
+# --- field types: each checks one kind of value and says how to fix it ---------------------------
+# A bad value raises PydanticCustomError("course", problem, {"fix": ...}); the loader turns the first
+# error into a DataError naming file, row and field.
 
-@dataclass(frozen=True)
+
+def _bad(problem: str, fix: str) -> PydanticCustomError:
+    return PydanticCustomError("course", problem, {"fix": fix})
+
+
+def _text(value: Any, info: ValidationInfo) -> str:
+    if not isinstance(value, str) or (not value.strip() and info.field_name != "notes"):
+        raise _bad(f"must be a non-empty text, got {value!r}.", "Write the value as a JSON string.")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(f"must be true or false, got {value!r}.", "Write true or false (no quotes).")
+    return value
+
+
+def _status(value: Any) -> str:
+    if value not in ("current", "legacy"):
+        raise _bad(f"is {value!r}.", "Use one of: current, legacy.")
+    return value
+
+
+def _number(value: Any, *, optional: bool = False) -> float | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        kind = "a number or null" if optional else "a number"
+        raise _bad(f"must be {kind}, got {value!r}.", "Write a plain JSON number (no quotes, no $).")
+    if value < 0:
+        raise _bad(f"is negative ({value}).", "Prices, rates and sizes are never negative.")
+    return value
+
+
+def _checked(check: Callable[[float], str], *, optional: bool = False) -> Callable[[Any], float | None]:
+    def validate(value: Any) -> float | None:
+        number = _number(value, optional=optional)
+        problem = "" if number is None else check(number)
+        if problem:
+            raise _bad(f"is {number}: {problem}", _REFRESH_HINT)
+        return number
+
+    return validate
+
+
+def _mtok_problem(value: float) -> str:
+    if 0 < value < _MIN_NONZERO_USD_PER_MTOK:
+        return "far too small for USD per 1M tokens (a per-token price? multiply by 1,000,000)."
+    if value > _MAX_USD_PER_MTOK:
+        return f"above ${_MAX_USD_PER_MTOK:,.0f} per 1M tokens (a per-1K or per-token unit mix-up?)."
+    return ""
+
+
+def _hourly_problem(value: float) -> str:
+    if value > _MAX_USD_PER_GPU_HOUR:
+        return "too high for one GPU-hour (a whole multi-GPU instance? divide by its GPU count)."
+    return ""
+
+
+def _window_problem(value: float) -> str:
+    return "" if isinstance(value, int) and value >= 1 else "must be a whole number of tokens, at least 1."
+
+
+def _vram_problem(value: float) -> str:
+    return "" if value > 0 else "must be above 0 GB."
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day(value: Any, info: ValidationInfo) -> date:
+    """An ISO date no later than ``today`` (from the validation context; the real today otherwise)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.match(value):
+        raise _bad(f"is {value!r}, not an ISO date.", "Write the date as YYYY-MM-DD.")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise _bad(f"is {value!r}, which is not a real date.", "Check month and day.") from None
+    today = (info.context or {}).get("today") or date.today()
+    if day > today:
+        raise _bad(
+            f"is {value}, after today ({today.isoformat()}).",
+            "Use the date the price was read from the provider's page, not a future date.",
+        )
+    return day
+
+
+def _https(value: Any, info: ValidationInfo) -> str:
+    text = _text(value, info)
+    parts = urlparse(text)
+    if parts.scheme != "https" or "." not in parts.netloc:
+        raise _bad(f"is {text!r}, not an https URL.", "Give the provider's pricing page, https://...")
+    return text
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+UsdPerMtok = Annotated[float, BeforeValidator(_checked(_mtok_problem))]
+UsdPerMtokOrNone = Annotated[float | None, BeforeValidator(_checked(_mtok_problem, optional=True))]
+UsdPerHour = Annotated[float, BeforeValidator(_checked(_hourly_problem))]
+UsdPerHourOrNone = Annotated[float | None, BeforeValidator(_checked(_hourly_problem, optional=True))]
+Tokens = Annotated[int, BeforeValidator(_checked(_window_problem))]
+Gigabytes = Annotated[float, BeforeValidator(_checked(_vram_problem))]
+Day = Annotated[date, BeforeValidator(_day)]
+HttpsUrl = Annotated[str, BeforeValidator(_https)]
+_ROW_CONFIG = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, config=_ROW_CONFIG)
 class ApiPrice:
-    """List price of one model behind one provider's API (USD per 1M tokens)."""
+    """List price of one model behind one provider's API (USD per 1M tokens), checked on creation."""
 
-    provider: str
-    model: str  # the id the provider's API takes
-    name: str  # a readable name
-    open_weights: bool
-    status: Status
-    usd_per_mtok_input: float
-    usd_per_mtok_output: float
-    usd_per_mtok_cached_input: float | None  # None: the provider gives no cache discount
-    context_window_tokens: int
-    as_of: date
-    source: str
-    notes: str = ""
+    provider: Text
+    model: Text  # the id the provider's API takes
+    name: Text  # a readable name
+    open_weights: Flag
+    status: Annotated[Status, BeforeValidator(_status)]
+    usd_per_mtok_input: UsdPerMtok
+    usd_per_mtok_output: UsdPerMtok
+    usd_per_mtok_cached_input: UsdPerMtokOrNone  # None: the provider gives no cache discount
+    context_window_tokens: Tokens
+    as_of: Day
+    source: HttpsUrl
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _cached_is_a_discount(self) -> ApiPrice:
+        cached = self.usd_per_mtok_cached_input
+        if cached is not None and cached > self.usd_per_mtok_input:
+            raise PydanticCustomError(
+                "course",
+                f"({cached}) is above the input price ({self.usd_per_mtok_input}).",
+                {
+                    "field": "usd_per_mtok_cached_input",
+                    "fix": "Cached input is a discount on input: check the two values are not swapped.",
+                },
+            )
+        return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_ROW_CONFIG)
 class GpuRate:
-    """Rental rate of one GPU at one provider (USD per GPU-hour)."""
+    """Rental rate of one GPU at one provider (USD per GPU-hour), checked on creation."""
 
-    provider: str
-    gpu: str
-    instance: str
-    vram_gb: float
-    usd_per_hour_on_demand: float
-    usd_per_hour_spot: float | None  # None: no spot/interruptible market at this provider
-    as_of: date
-    source: str
-    notes: str = ""
+    provider: Text
+    gpu: Text
+    instance: Text
+    vram_gb: Gigabytes
+    usd_per_hour_on_demand: UsdPerHour
+    usd_per_hour_spot: UsdPerHourOrNone  # None: no spot/interruptible market at this provider
+    as_of: Day
+    source: HttpsUrl
+    notes: Text = ""
 
     def usd_per_hour(self, *, spot: bool = False) -> float:
         """The on-demand rate, or the spot rate when ``spot`` (error if the provider has none)."""
@@ -86,7 +225,7 @@ class GpuRate:
         return self.usd_per_hour_spot
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class PriceSnapshot:
     """Every row of one price file, with lookups by name."""
 
@@ -195,8 +334,8 @@ def _load(path: Path, today: date) -> PriceSnapshot:
     _check_header(raw, path)
     api_rows = _rows(raw, "api_models", path)
     gpu_rows = _rows(raw, "gpu_rates", path)
-    api = tuple(_RowReader(path, "api_models", i, row, today).api_price() for i, row in enumerate(api_rows))
-    gpus = tuple(_RowReader(path, "gpu_rates", i, row, today).gpu_rate() for i, row in enumerate(gpu_rows))
+    api = tuple(_read_row(ApiPrice, path, "api_models", i, row, today) for i, row in enumerate(api_rows))
+    gpus = tuple(_read_row(GpuRate, path, "gpu_rates", i, row, today) for i, row in enumerate(gpu_rows))
     _check_unique(path, "api_models", [(r.provider, r.model) for r in api])
     _check_unique(path, "gpu_rates", [(r.provider, r.gpu) for r in gpus])
     snapshot = _parse_date(raw["snapshot"], f"{path.name}: 'snapshot'", today)
@@ -247,193 +386,51 @@ def _check_unique(path: Path, key: str, ids: list[tuple[str, str]]) -> None:
         seen.add(norm)
 
 
-_API_FIELDS = {
-    "provider": True,
-    "model": True,
-    "name": True,
-    "open_weights": True,
-    "status": True,
-    "usd_per_mtok_input": True,
-    "usd_per_mtok_output": True,
-    "usd_per_mtok_cached_input": True,
-    "context_window_tokens": True,
-    "as_of": True,
-    "source": True,
-    "notes": False,
-}
-_GPU_FIELDS = {
-    "provider": True,
-    "gpu": True,
-    "instance": True,
-    "vram_gb": True,
-    "usd_per_hour_on_demand": True,
-    "usd_per_hour_spot": True,
-    "as_of": True,
-    "source": True,
-    "notes": False,
-}
+_ADAPTERS = {ApiPrice: TypeAdapter(ApiPrice), GpuRate: TypeAdapter(GpuRate)}
+_DAY = TypeAdapter(Day)
 
 
-class _RowReader:
-    """Reads one row, naming file, list, index and field in every error."""
-
-    def __init__(self, path: Path, key: str, index: int, row: Any, today: date) -> None:
-        self.path, self.key, self.index, self.today = path, key, index, today
-        self.row = row
-
-    def where(self, field: str | None = None) -> str:
-        ident = ""
-        if isinstance(self.row, dict):
-            label = self.row.get("model") or self.row.get("gpu")
-            ident = f" ({label})" if isinstance(label, str) else ""
-        at = f"{self.path.name}: {self.key}[{self.index}]{ident}"
-        return f"{at}, field {field!r}" if field else at
-
-    def fail(self, field: str | None, problem: str, fix: str) -> DataError:
-        return DataError(f"{self.where(field)} {problem}", fix=fix)
-
-    def check_fields(self, spec: Mapping[str, bool]) -> None:
-        if not isinstance(self.row, dict):
-            raise self.fail(None, "is not an object.", 'Write each row as {"field": value, ...}.')
-        for name in self.row:
-            if name not in spec:
-                raise self.fail(name, "is not a known field.", _suggest(name, list(spec), "field"))
-        for name, required in spec.items():
-            if required and name not in self.row:
-                raise self.fail(
-                    name, "is missing.", f"Add it (use null where a value may be absent). {_REFRESH_HINT}"
-                )
-
-    def text(self, field: str, *, choices: Iterable[str] | None = None) -> str:
-        value = self.row.get(field, "")
-        if not isinstance(value, str) or (not value.strip() and field != "notes"):
-            raise self.fail(
-                field, f"must be a non-empty text, got {value!r}.", "Write the value as a JSON string."
-            )
-        if choices is not None and value not in choices:
-            raise self.fail(field, f"is {value!r}.", f"Use one of: {', '.join(choices)}.")
-        return value
-
-    def flag(self, field: str) -> bool:
-        value = self.row[field]
-        if not isinstance(value, bool):
-            raise self.fail(
-                field, f"must be true or false, got {value!r}.", "Write true or false (no quotes)."
-            )
-        return value
-
-    def number(
-        self, field: str, *, optional: bool = False, check: Callable[[float], str] | None = None
-    ) -> Any:
-        value = self.row[field]
-        if value is None and optional:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            kind = "a number or null" if optional else "a number"
-            raise self.fail(
-                field, f"must be {kind}, got {value!r}.", "Write a plain JSON number (no quotes, no $)."
-            )
-        if value < 0:
-            raise self.fail(field, f"is negative ({value}).", "Prices, rates and sizes are never negative.")
-        problem = check(value) if check else ""
-        if problem:
-            raise self.fail(field, f"is {value}: {problem}", _REFRESH_HINT)
-        return value
-
-    def url(self, field: str) -> str:
-        value = self.text(field)
-        parts = urlparse(value)
-        if parts.scheme != "https" or "." not in parts.netloc:
-            raise self.fail(
-                field, f"is {value!r}, not an https URL.", "Give the provider's pricing page, https://..."
-            )
-        return value
-
-    def day(self, field: str) -> date:
-        return _parse_date(self.row[field], self.where(field), self.today)
-
-    def api_price(self) -> ApiPrice:
-        self.check_fields(_API_FIELDS)
-        price = functools.partial(self.number, check=_mtok_problem)
-        row = ApiPrice(
-            provider=self.text("provider"),
-            model=self.text("model"),
-            name=self.text("name"),
-            open_weights=self.flag("open_weights"),
-            status=self.text("status", choices=("current", "legacy")),  # type: ignore[arg-type]
-            usd_per_mtok_input=float(price("usd_per_mtok_input")),
-            usd_per_mtok_output=float(price("usd_per_mtok_output")),
-            usd_per_mtok_cached_input=price("usd_per_mtok_cached_input", optional=True),
-            context_window_tokens=self.number("context_window_tokens", check=_window_problem),
-            as_of=self.day("as_of"),
-            source=self.url("source"),
-            notes=self.text("notes") if "notes" in self.row else "",
-        )
-        cached = row.usd_per_mtok_cached_input
-        if cached is not None and cached > row.usd_per_mtok_input:
-            raise self.fail(
-                "usd_per_mtok_cached_input",
-                f"({cached}) is above the input price ({row.usd_per_mtok_input}).",
-                "Cached input is a discount on input: check the two values are not swapped.",
-            )
-        return row
-
-    def gpu_rate(self) -> GpuRate:
-        self.check_fields(_GPU_FIELDS)
-        rate = functools.partial(self.number, check=_hourly_problem)
-        return GpuRate(
-            provider=self.text("provider"),
-            gpu=self.text("gpu"),
-            instance=self.text("instance"),
-            vram_gb=float(self.number("vram_gb", check=_vram_problem)),
-            usd_per_hour_on_demand=float(rate("usd_per_hour_on_demand")),
-            usd_per_hour_spot=rate("usd_per_hour_spot", optional=True),
-            as_of=self.day("as_of"),
-            source=self.url("source"),
-            notes=self.text("notes") if "notes" in self.row else "",
-        )
+def _read_row(kind: type[Any], path: Path, key: str, index: int, row: Any, today: date) -> Any:
+    """One row validated by the pydantic dataclass ``kind``; the first problem as a DataError."""
+    label = ""
+    if isinstance(row, dict):
+        name = row.get("model") or row.get("gpu")
+        label = f" ({name})" if isinstance(name, str) else ""
+    where = f"{path.name}: {key}[{index}]{label}"
+    if not isinstance(row, dict):
+        raise DataError(f"{where} is not an object.", fix='Write each row as {"field": value, ...}.')
+    try:
+        return _ADAPTERS[kind].validate_python(row, context={"today": today})
+    except ValidationError as exc:
+        field, problem, fix = _first_problem(exc, kind)
+        raise DataError(f"{where}, field {field!r} {problem}", fix=fix) from None
 
 
-def _mtok_problem(value: float) -> str:
-    if 0 < value < _MIN_NONZERO_USD_PER_MTOK:
-        return "far too small for USD per 1M tokens (a per-token price? multiply by 1,000,000)."
-    if value > _MAX_USD_PER_MTOK:
-        return f"above ${_MAX_USD_PER_MTOK:,.0f} per 1M tokens (a per-1K or per-token unit mix-up?)."
-    return ""
-
-
-def _hourly_problem(value: float) -> str:
-    if value > _MAX_USD_PER_GPU_HOUR:
-        return "too high for one GPU-hour (a whole multi-GPU instance? divide by its GPU count)."
-    return ""
-
-
-def _window_problem(value: float) -> str:
-    return "" if isinstance(value, int) and value >= 1 else "must be a whole number of tokens, at least 1."
-
-
-def _vram_problem(value: float) -> str:
-    return "" if value > 0 else "must be above 0 GB."
-
-
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+def _first_problem(exc: ValidationError, kind: type[Any]) -> tuple[str, str, str]:
+    """(field, problem, fix) of the error to report first: unknown fields, then missing ones, then values."""
+    fields = [f.name for f in dataclasses.fields(kind)]
+    order = {"unexpected_keyword_argument": 0, "extra_forbidden": 0, "missing_argument": 1, "missing": 1}
+    errors = sorted(exc.errors(), key=lambda e: order.get(e["type"], 2))
+    error = errors[0]
+    ctx = error.get("ctx") or {}
+    field = str(ctx.get("field") or (error["loc"][0] if error["loc"] else "?"))
+    if error["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
+        return field, "is not a known field.", _suggest(field, fields, "field")
+    if error["type"] in ("missing_argument", "missing"):
+        return field, "is missing.", f"Add it (use null where a value may be absent). {_REFRESH_HINT}"
+    if error["type"] == "course":
+        return field, error["msg"], str(ctx.get("fix", _REFRESH_HINT))
+    return field, f"is invalid: {error['msg']}.", _REFRESH_HINT
 
 
 def _parse_date(value: Any, where: str, today: date) -> date:
-    if not isinstance(value, str) or not _ISO_DAY.match(value):
-        raise DataError(f"{where} is {value!r}, not an ISO date.", fix="Write the date as YYYY-MM-DD.")
+    """The snapshot's own date, checked like a row's ``as_of``."""
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise DataError(
-            f"{where} is {value!r}, which is not a real date.", fix="Check month and day."
-        ) from None
-    if day > today:
-        raise DataError(
-            f"{where} is {value}, after today ({today.isoformat()}).",
-            fix="Use the date the price was read from the provider's page, not a future date.",
-        )
-    return day
+        return _DAY.validate_python(value, context={"today": today})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        fix = str((error.get("ctx") or {}).get("fix", _REFRESH_HINT))
+        raise DataError(f"{where} {error['msg']}", fix=fix) from None
 
 
 def _norm(text: str) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from course.backends.base import GenerationOptions
-from course.backends.llama_cpp import LocalBackend
+from course.backends.inprocess import InProcessBackend
 from course.measure.metrics import metrics_from_stream
 from course.models.embedded import ensure_embedded_model
 from course.models.quantize import BITS_PER_WEIGHT, Quant
@@ -51,7 +51,7 @@ def compare_quants(
     for quant in tqdm(quants, desc="quantizations"):
         path = (paths or {}).get(quant) or ensure_embedded_model(quant)
         start = time.perf_counter()
-        backend = LocalBackend(path, n_threads=n_threads)
+        backend = InProcessBackend(path, n_threads=n_threads)
         load_s = time.perf_counter() - start
         with backend:
             answer = backend.chat(messages, options=GenerationOptions(max_tokens=64)).text

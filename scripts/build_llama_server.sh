@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# Build llama.cpp's own `llama-server` and `llama-batched-bench` from the llama.cpp source vendored in the
-# llama-cpp-python sdist (the same llama.cpp version the course's Python bindings use).
+# Install llama.cpp's own `llama-server`, the same llama.cpp version the course's Python bindings use.
+#
+# One compile: `make setup` asks pip's llama-cpp-python build (scikit-build-core) to keep its CMake
+# build folder in $COURSE_CACHE_DIR/llama.cpp/pybuild and to build the llama-server target there too,
+# linked to the very libllama/libggml the Python package installs. This script then only links that
+# binary into place (seconds). Without such a build (a venv made the old way, or pip reused a cached
+# wheel) it compiles llama-server on its own from the vendored source, as before (3-4 minutes).
 set -euo pipefail
 
 LCP_VERSION="0.3.36"
-TARGETS=(llama-server llama-batched-bench)
+TARGETS=(llama-server)
 
 usage() {
     cat <<EOF
 Usage: scripts/build_llama_server.sh [--force] [--help]
 
-Builds llama-server and llama-batched-bench from the llama.cpp source vendored in the
-llama-cpp-python ${LCP_VERSION} sdist, and installs them to
+Installs llama-server (llama.cpp from the llama-cpp-python ${LCP_VERSION} sdist) to
   \${COURSE_CACHE_DIR:-\${XDG_CACHE_HOME:-\$HOME/.cache}/open-vs-frontier}/llama.cpp/bin/
-It takes about 3-4 minutes on 2 CPU cores. A second run exits at once when the binaries exist
-and were built from the same version with the same CMAKE_ARGS.
+When \`make setup\` built it alongside the Python package (llama.cpp/pybuild), it is linked from
+there in seconds. Otherwise it is compiled from the vendored source: about 3-4 minutes on 2 CPU
+cores. A second run exits at once when the binary is in place.
 
 Options:
-  --force     rebuild even when the installed binaries are up to date
+  --force     compile on its own even when the binary is in place or the pip build has one
   --help      show this help
 
 Environment:
@@ -46,21 +51,34 @@ SRC_DIR="$ROOT/src/llama_cpp_python-$LCP_VERSION"
 BUILD_DIR="$ROOT/build"
 BIN_DIR="$ROOT/bin"
 STAMP="$BIN_DIR/BUILD_INFO"
+PIP_BUILD_BIN="$ROOT/pybuild/bin"  # the Makefile's SKBUILD_BUILD_DIR (one compile)
 JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 USER_CMAKE_ARGS="${CMAKE_ARGS:-}"
 WANT_STAMP="llama-cpp-python==$LCP_VERSION CMAKE_ARGS=$USER_CMAKE_ARGS"
 
 log() { printf '[build_llama_server] %s\n' "$*"; }
 
+PIP_STAMP="llama-cpp-python==$LCP_VERSION pip build $PIP_BUILD_BIN"
+
 up_to_date() {
     [[ -f "$STAMP" ]] || return 1
-    [[ "$(cat "$STAMP")" == "$WANT_STAMP" ]] || return 1
+    [[ "$(cat "$STAMP")" == "$WANT_STAMP" || "$(cat "$STAMP")" == "$PIP_STAMP" ]] || return 1
     local t
-    for t in "${TARGETS[@]}"; do [[ -x "$BIN_DIR/$t" ]] || return 1; done
+    for t in "${TARGETS[@]}"; do [[ -x "$BIN_DIR/$t" ]] || return 1; done  # -x follows the link
+    "$BIN_DIR/llama-server" --version >/dev/null 2>&1  # its shared libraries still resolve
 }
 
 if [[ "$FORCE" -eq 0 ]] && up_to_date; then
-    log "Up to date: ${TARGETS[*]} in $BIN_DIR ($WANT_STAMP). Use --force to rebuild."
+    log "Up to date: ${TARGETS[*]} in $BIN_DIR ($(cat "$STAMP")). Use --force to rebuild."
+    exit 0
+fi
+
+# One compile: the binary the Python package's own build made (see the Makefile's setup).
+if [[ "$FORCE" -eq 0 && -x "$PIP_BUILD_BIN/llama-server" ]] && "$PIP_BUILD_BIN/llama-server" --version >/dev/null 2>&1; then
+    mkdir -p "$BIN_DIR"
+    for t in "${TARGETS[@]}"; do ln -sfn "$PIP_BUILD_BIN/$t" "$BIN_DIR/$t"; done
+    echo "$PIP_STAMP" >"$STAMP"
+    log "Linked ${TARGETS[*]} from the llama-cpp-python build ($PIP_BUILD_BIN): no second compile."
     exit 0
 fi
 
@@ -117,6 +135,7 @@ cmake --build "$BUILD_DIR" -j"$JOBS" --target "${TARGETS[@]}" >"$ROOT/build.log"
     || { tail -n 40 "$ROOT/build.log" >&2; exit 1; }
 mkdir -p "$BIN_DIR"
 for t in "${TARGETS[@]}"; do
+    rm -f "$BIN_DIR/$t"  # may be a link into the pip build
     install -m 0755 "$BUILD_DIR/bin/$t" "$BIN_DIR/$t"
 done
 echo "$WANT_STAMP" >"$STAMP"

@@ -31,10 +31,16 @@ def strip(nb: nbformat.NotebookNode) -> bool:
 
 
 def notebooks(paths: list[str]) -> list[Path]:
+    """Notebooks under ``paths``; missing default folders are skipped, missing named paths are errors."""
     found: list[Path] = []
     for raw in paths or DEFAULT_DIRS:
         path = Path(raw)
-        found += sorted(path.rglob("*.ipynb")) if path.is_dir() else [path]
+        if path.is_dir():
+            found += sorted(path.rglob("*.ipynb"))
+        elif path.is_file():
+            found.append(path)
+        elif paths:
+            raise SystemExit(f"error: {raw} does not exist (give a notebook or a folder of notebooks).")
     return [p for p in found if ".ipynb_checkpoints" not in p.parts]
 
 

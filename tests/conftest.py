@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from course.backends.llama_cpp import LocalBackend
+from course.backends.inprocess import InProcessBackend
+from course.backends.loopback import ENV_LLAMA_SERVER
+from course.config import ENV_CACHE_DIR, load_settings
 from course.models.embedded import ensure_all_variants
+
+# No test reaches the internet: huggingface_hub (and the course's fetch) take the offline path at once.
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Models that tests build go to a temporary COURSE_CACHE_DIR, not the learner's ~/.cache.
+
+    A llama-server built by `make llama-server` is still found in the real cache (through
+    COURSE_LLAMA_SERVER) unless that variable is already set. Subprocesses and notebook kernels
+    inherit both variables.
+    """
+    real_server = load_settings().cache_dir / "llama.cpp" / "bin" / "llama-server"
+    cache = tmp_path_factory.mktemp("course-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_CACHE_DIR, str(cache))
+        if not os.environ.get(ENV_LLAMA_SERVER, "").strip():
+            patch.setenv(ENV_LLAMA_SERVER, str(real_server))
+        yield cache
 
 
 @pytest.fixture(scope="session")
-def embedded_paths() -> dict[str, Path]:
-    """quant -> path of every embedded variant, in the course's cache (built if missing)."""
+def embedded_paths(hermetic_cache: Path) -> dict[str, Path]:
+    """quant -> path of every embedded variant, in the tests' temporary cache (built once, < 2 s)."""
     return ensure_all_variants()
 
 
 @pytest.fixture(scope="session")
-def local_backend(embedded_paths: dict[str, Path]) -> Iterator[LocalBackend]:
-    backend = LocalBackend(embedded_paths["Q8_0"], n_threads=2)
+def local_backend(embedded_paths: dict[str, Path]) -> Iterator[InProcessBackend]:
+    backend = InProcessBackend(embedded_paths["Q8_0"], n_threads=2)
     yield backend
     backend.close()

@@ -2,7 +2,8 @@
 
 Tests use it to cause what a real server does only on a bad day: 429 with ``Retry-After``, 5xx,
 401, 404 for an unknown model, a hang, a stream that breaks mid-way, a malformed stream. It is not
-a model: successful answers are a fixed list of text pieces. Every request is recorded (arrival
+a model: successful answers are a fixed list of text pieces (it ignores ``stop``, like a server that
+does not cut at stop strings). Every request is recorded (arrival
 time on :data:`course.backends.base.clock`, path, headers, JSON body) so tests can check retries and
 waits.
 """
@@ -35,6 +36,8 @@ class Script:
     models: tuple[str, ...] = ("fault-model",)
     check_model: bool = False  # 404 (OpenAI's model_not_found body) for models not in ``models``
     reasoning_model: bool = False  # 400 for max_tokens and for a temperature other than 1, as o-series do
+    error: dict[str, str] | None = None  # the error object sent with failures (default: a generic one)
+    request_id: str | None = None  # sent as x-request-id with every answer, as OpenAI does
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ def _make_handler(state: FaultServer, release: threading.Event) -> type[BaseHTTP
         def _send_json(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
+            if state.script.request_id:
+                self.send_header("x-request-id", state.script.request_id)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Connection", "close")
@@ -177,7 +182,7 @@ def _make_handler(state: FaultServer, release: threading.Event) -> type[BaseHTTP
             message = f"fault injector: HTTP {script.fail_status}"
             if script.echo_auth:
                 message += f" (you sent Authorization: {self.headers.get('Authorization')})"
-            error = {"message": message, "type": "fault", "code": str(script.fail_status)}
+            error = script.error or {"message": message, "type": "fault", "code": str(script.fail_status)}
             self._send_json(script.fail_status or 500, {"error": error}, headers)
 
         def _stream(self, script: Script, body: dict[str, Any]) -> None:
@@ -195,6 +200,8 @@ def _make_handler(state: FaultServer, release: threading.Event) -> type[BaseHTTP
             parts.append(b"data: [DONE]\n\n")
             data = b"".join(parts)
             self.send_response(200)
+            if script.request_id:
+                self.send_header("x-request-id", script.request_id)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Content-Length", str(len(data)))  # a cut body is then detectably short
             self.send_header("Connection", "close")

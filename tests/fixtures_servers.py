@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psutil
 import pytest
 
-from course.backends.server import LocalServer, llama_cpp_server, llama_server, llama_server_available
+from course.backends.loopback import LoopbackServer, llama_cpp_server, llama_server, llama_server_available
 from course.models.embedded import ensure_embedded_model
 
 needs_llama_server = pytest.mark.needs_llama_server
@@ -30,7 +30,7 @@ def assert_gone(pid: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def lcs_server() -> Iterator[LocalServer]:
+def lcs_server() -> Iterator[LoopbackServer]:
     """A real ``llama_cpp.server`` serving the embedded model (one per test module)."""
     with llama_cpp_server(ensure_embedded_model(), n_ctx=1024, n_threads=1) as server:
         yield server
@@ -38,7 +38,7 @@ def lcs_server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture(scope="module")
-def llama_server_4() -> Iterator[LocalServer]:
+def llama_server_4() -> Iterator[LoopbackServer]:
     """A real llama.cpp ``llama-server`` with 4 slots serving the embedded model."""
     require_llama_server()
     with llama_server(ensure_embedded_model(), parallel=4, ctx_per_slot=256, n_threads=1) as server:

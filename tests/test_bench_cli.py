@@ -20,7 +20,8 @@ def test_help_lists_backends_and_examples() -> None:
         [sys.executable, "-m", "course", "bench", "--help"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0
-    for needle in ("--backend", "--concurrency", "--max-tokens", "llama-server", "make llama-server", "TPOT"):
+    needles = ("--backend", "--concurrency", "--max-tokens", "--order", "--seed", "make llama-server", "TPOT")
+    for needle in needles:
         assert needle in done.stdout
 
 
@@ -33,9 +34,11 @@ def test_bench_local_writes_jsonl_csv_and_png(embedded_paths, tmp_path, capsys) 
     assert "TTFT p50" in printed and "goodput" in printed
     frame = load_results(out / "results.jsonl")
     assert len(frame) == 3 and frame["ok"].all() and (frame["output_tokens"] == 8).all()
-    assert set(frame["backend"]) == {"local"}
+    assert set(frame["backend"]) == {"inprocess"}
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary["concurrency"]) == [1] and summary.loc[0, "n_ok"] == 3
+    assert summary.loc[0, "prompt_order"] == "random" and summary.loc[0, "prompt_seed"] == 0
+    assert "prompt mix" in printed and "random order, seed 0" in printed
     assert (out / "latency.png").read_bytes().startswith(PNG_MAGIC)
 
 
@@ -85,7 +88,7 @@ def test_bench_server_end_to_end(embedded_paths, tmp_path, capsys) -> None:
 @pytest.mark.slow
 @pytest.mark.needs_llama_server
 def test_bench_llama_server_end_to_end(embedded_paths, tmp_path, capsys) -> None:
-    from course.backends.server import llama_server_available
+    from course.backends.loopback import llama_server_available
 
     if not llama_server_available():
         pytest.skip("llama-server is not built (make llama-server)")

@@ -41,3 +41,19 @@ def test_errors_print_their_fix():
     err = CourseError("It broke.", fix="Do this.")
     assert str(err) == "It broke.\n  How to fix: Do this."
     assert str(CourseError("Plain.")) == "Plain."
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_zero_or_negative_threads_is_an_error_not_all_cores(monkeypatch, value):
+    monkeypatch.setenv("COURSE_THREADS", value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert f"COURSE_THREADS={value}" in str(err.value) and "unset it" in err.value.fix
+
+
+def test_gpu_layers_below_minus_one_is_an_error(monkeypatch):
+    monkeypatch.setenv("COURSE_GPU_LAYERS", "-5")
+    with pytest.raises(ConfigError, match="COURSE_GPU_LAYERS=-5"):
+        load_settings()
+    monkeypatch.setenv("COURSE_GPU_LAYERS", "-1")
+    assert load_settings().gpu_layers == -1

@@ -340,3 +340,57 @@ def test_hybrid_sweep_includes_shares_that_fill_whole_replicas() -> None:
     assert any(math.isclose(s, 3 / 3.5) for s in shares)
     best = min(sweep, key=lambda h: h.usd_per_month)
     assert math.isclose(best.self_host_share, 3 / 3.5)  # fill 3 replicas, send the rest to the API
+
+
+def test_hybrid_sweep_is_capped_at_huge_volumes() -> None:
+    plan = ApiPlan(usd_per_mtok_input=3, usd_per_mtok_output=15, input_share=0.75)
+    setup = SelfHostSetup(usd_per_gpu_hour=1.0, throughput_tokens_per_s=1.0, utilisation=1.0)
+    volume = 1e6 * setup.capacity_tokens_per_day_per_replica  # a million replicas' worth
+    sweep = costs.hybrid_sweep(plan, setup, volume)
+    assert 2_000 < len(sweep) <= 2 * costs.MAX_SWEEP_STEPS + 1
+    shares = [h.self_host_share for h in sweep]
+    assert shares[0] == 0 and shares[-1] == 1 and shares == sorted(shares)
+    for bad in (0, 10**6, 2.5):
+        with pytest.raises(ConfigError, match="steps"):
+            costs.hybrid_sweep(plan, setup, 1e6, steps=bad)
+
+
+# --- reasoning tokens -----------------------------------------------------------------------------
+
+
+def test_reasoning_tokens_are_billed_as_output_but_not_counted_as_traffic() -> None:
+    gpt5 = load_prices().api("gpt-5")
+    plain = ApiPlan.from_price(gpt5, input_share=0.75)
+    thinking = ApiPlan.from_price(gpt5, input_share=0.75, reasoning_tokens_per_output_token=3.0)
+    volume = 10e6  # input + visible output tokens a day
+    bill, base = costs.api_monthly_cost(thinking, volume, days_per_month=D), _api(plain, volume)
+    visible_output_usd = 10 * D * 0.25 * gpt5.usd_per_mtok_output  # 75M output tokens a month
+    assert bill.reasoning_usd_per_month == pytest.approx(3 * visible_output_usd)
+    assert bill.output_usd_per_month == pytest.approx(4 * visible_output_usd)
+    assert bill.usd_per_month == pytest.approx(base + 3 * visible_output_usd)
+    assert thinking.usd_per_mtok_output_effective == pytest.approx(4 * gpt5.usd_per_mtok_output)
+    assert bill.usd_per_mtok == pytest.approx(thinking.blended_usd_per_mtok)
+    # a replica costs 4.44 USD per 1M tokens at full load: above the plain mix, below the thinking one
+    setup = _pair()
+    assert costs.break_even(plain, setup).status == "api_always_cheaper"
+    assert costs.break_even(thinking, setup).status == "crosses"
+    with pytest.raises(ConfigError, match="reasoning_tokens_per_output_token"):
+        ApiPlan.from_price(gpt5, input_share=0.75, reasoning_tokens_per_output_token=-1)
+
+
+def test_reasoning_tokens_enter_the_sensitivity_report_when_set() -> None:
+    plan = ApiPlan(usd_per_mtok_input=1.25, usd_per_mtok_output=10, input_share=0.75)
+    setup = _pair()
+    without = {r.parameter for r in costs.break_even_sensitivity(plan, setup).rows}
+    assert "api.reasoning_tokens_per_output_token" not in without  # zero: nothing to vary
+    thinking = costs.break_even_sensitivity(
+        ApiPlan(
+            usd_per_mtok_input=1.25,
+            usd_per_mtok_output=10,
+            input_share=0.75,
+            reasoning_tokens_per_output_token=2,
+        ),
+        setup,
+    )
+    row = {r.parameter: r for r in thinking.rows}["api.reasoning_tokens_per_output_token"]
+    assert row.tokens_per_day_at_high < thinking.base_tokens_per_day < row.tokens_per_day_at_low

@@ -186,3 +186,91 @@ def test_without_override_the_band_table_decides(
     assert 6 <= result.total <= 30 and result.total == cap + priv + cost + ops + ft + lat
     assert result.recommendation is d.band_for_total(result.total).recommendation
     assert str(result.recommendation) == result.recommendation.value
+
+
+# --- seed 002's decision tree, seed 004's worked scenarios ----------------------------------------
+
+
+@pytest.mark.parametrize("branch", d.DECISION_TREE, ids=lambda b: b.key)
+def test_each_tree_branch_alone_gives_its_own_choice(branch: d.TreeBranch) -> None:
+    result = d.apply_decision_tree([branch.key])
+    assert result.recommendation is branch.recommendation
+    assert result.reasons == (f"{branch.task} → {branch.choice}.",) and result.warnings == ()
+
+
+def test_tree_has_the_seeds_eight_branches() -> None:
+    assert len(d.DECISION_TREE) == 8 and len(set(d.TREE_KEYS)) == 8
+    assert d.apply_decision_tree(["embeddings"]).recommendation is Recommendation.OPEN_SELF_HOSTED
+    assert d.apply_decision_tree(["multilingual"]).recommendation is Recommendation.CLOSED_API
+
+
+def test_tree_branches_that_disagree_give_a_hybrid_with_a_warning() -> None:
+    result = d.apply_decision_tree(["high_volume_text", "customer_facing_agent"])
+    assert result.recommendation is Recommendation.HYBRID
+    assert "both ways" in result.warnings[0]
+
+
+def test_compliance_with_a_closed_branch_means_a_private_frontier_deployment() -> None:
+    result = d.apply_decision_tree(["compliance", "long_context"])
+    assert result.recommendation is Recommendation.OPEN_OR_PRIVATE_FRONTIER
+    assert "private deployment" in result.warnings[0]
+
+
+def test_open_branch_settles_an_either_branch() -> None:
+    result = d.apply_decision_tree(["compliance", "domain_fine_tuning", "compliance"])
+    assert result.recommendation is Recommendation.OPEN_FINE_TUNED and len(result.reasons) == 2
+    assert d.apply_decision_tree(["compliance", "coding_agent"]).recommendation is Recommendation.DEPENDS
+
+
+@pytest.mark.parametrize("tasks", [[], ["cheap"], ["embeddings", "typo"]])
+def test_tree_rejects_unknown_tasks(tasks: list[str]) -> None:
+    with pytest.raises(ConfigError) as info:
+        d.apply_decision_tree(tasks)
+    assert "embeddings" in info.value.fix
+
+
+def test_worked_scenarios_are_seed_004s_three() -> None:
+    assert [s.key for s in d.WORKED_SCENARIOS] == ["health", "internal", "support"]
+    assert [s.seed_decision for s in d.WORKED_SCENARIOS] == [
+        Recommendation.OPEN_SELF_HOSTED,
+        Recommendation.CLOSED_API,
+        Recommendation.HYBRID,
+    ]
+    for s in d.WORKED_SCENARIOS:
+        assert s.assumptions and s.seed_reasons and set(s.tree_tasks) <= set(d.TREE_KEYS)
+
+
+def test_frameworks_on_the_worked_scenarios() -> None:
+    runs = {s.key: d.run_scenario(s) for s in d.WORKED_SCENARIOS}
+    health, internal, support = runs["health"], runs["internal"], runs["support"]
+    # health: privacy decides the flow; the VPC rule overrides the matrix total of 20 (open primary)
+    assert health.flow.recommendation is Recommendation.OPEN_SELF_HOSTED and len(health.flow.path) == 1
+    assert health.matrix.total == 20 and health.matrix.recommendation is Recommendation.OPEN_ONLY
+    assert health.matrix.band.recommendation is Recommendation.OPEN_PRIMARY
+    # internal tools: every framework says closed, or (the tree) "depends" for a coding task
+    assert internal.flow.recommendation is Recommendation.CLOSED_API
+    assert internal.matrix.total == 9 and internal.matrix.recommendation is Recommendation.CLOSED_API
+    assert internal.tree.recommendation is Recommendation.DEPENDS
+    # support desk: the flow has no hybrid outcome and stops at Q2; matrix and tree find the hybrid
+    assert support.flow.recommendation is Recommendation.CLOSED_API
+    assert any("Q4" in w and "Q5" in w for w in support.flow.warnings)
+    assert support.matrix.total == 18 and support.matrix.recommendation is Recommendation.HYBRID
+    assert support.tree.recommendation is Recommendation.HYBRID
+
+
+def test_when_not_lists_both_sides() -> None:
+    assert set(d.WHEN_NOT) == {"open", "frontier"}
+    assert len(d.WHEN_NOT["open"]) == 3 and len(d.WHEN_NOT["frontier"]) == 4
+
+
+def test_compare_frameworks_on_agreeing_and_disagreeing_workloads() -> None:
+    internal = d.WORKED_SCENARIOS[1]
+    same = d.compare_frameworks(
+        flow=internal.flow, matrix=internal.matrix, tree_tasks=["customer_facing_agent"]
+    )
+    assert same.agree and same.summary.startswith("All three frameworks agree: Closed API")
+    assert same.caveats[-3:] == d.STANDING_CAVEATS and "12 months" in same.caveats[-1]
+    support = d.WORKED_SCENARIOS[2]
+    split = d.compare_frameworks(flow=support.flow, matrix=support.matrix, tree_tasks=support.tree_tasks)
+    assert not split.agree and "disagree" in split.summary and "Closed API" in split.summary
+    assert len(split.decisions) == 3 and any("both ways" in c for c in split.caveats)

@@ -15,6 +15,8 @@ from course.measure import (
     RequestMetrics,
     Slo,
     content_times,
+    describe_mix,
+    draw_prompts,
     failed_metrics,
     inter_token_latencies_s,
     load_metrics,
@@ -133,7 +135,7 @@ def test_slo_checks_each_bound() -> None:
 def test_jsonl_round_trip_and_truncated_last_line(tmp_path) -> None:
     path = tmp_path / "r.jsonl"
     a = metrics(offset_s=0.0, e2e_s=1.0, ttft_s=0.1, tpot_s=0.01, tokens=5, itl_s=(0.1, 0.2))
-    b = failed_metrics("ServerError: down", offset_s=1.0, request_id=1, **LABELS)
+    b = failed_metrics("ApiServerError: down", offset_s=1.0, request_id=1, **LABELS)
     with JsonlRecorder(path) as rec:
         rec.write(a)
         rec.write(b)
@@ -157,6 +159,33 @@ def test_bundled_prompts_have_three_lengths_and_unique_ids() -> None:
     assert all(p.length == "long" for p in load_prompts(lengths=("long",)))
     with pytest.raises(DataError):
         load_prompts(lengths=("huge",))
+
+
+def test_random_order_is_seeded_and_keeps_the_length_mix() -> None:
+    prompts = load_prompts()
+    n = 2 * len(prompts) + 3
+    first = draw_prompts(prompts, n, seed=7)
+    assert first == draw_prompts(prompts, n, seed=7)  # same seed, same order
+    assert first != draw_prompts(prompts, n, seed=8)
+    counts = {p.id: first.count(p) for p in prompts}
+    assert set(counts.values()) <= {2, 3}  # shuffled passes: every prompt used equally often (±1)
+    # the file order sends every long prompt back to back; the seeded order spreads them
+    fixed = draw_prompts(prompts, len(prompts), order="fixed")
+    assert fixed == prompts
+    longs = [i for i, p in enumerate(draw_prompts(prompts, len(prompts), seed=0)) if p.length == "long"]
+    assert longs != list(range(len(prompts) - len(longs), len(prompts)))
+    with pytest.raises(ConfigError, match="Unknown prompt order"):
+        draw_prompts(prompts, 4, order="sorted")  # type: ignore[arg-type]
+
+
+def test_length_mix_is_described_short_medium_long() -> None:
+    prompts = [
+        Prompt("l", "x", "long"),
+        Prompt("s", "x", "short"),
+        Prompt("o", "x", "odd"),
+        Prompt("u", "x", ""),
+    ]
+    assert describe_mix([*prompts, prompts[1]]) == "short 2, long 1, odd 1, unlabelled 1"
 
 
 def test_jobs_are_salted_so_no_two_share_a_prompt() -> None:
@@ -245,12 +274,32 @@ def test_sweep_level_one_with_the_local_backend(local_backend) -> None:
     assert result.levels_frame.loc[0, "output_tokens"] == 8
 
 
+def test_sweep_records_its_prompt_order_seed_and_mix(local_backend) -> None:
+    prompts = load_prompts()
+    opts = GenerationOptions(max_tokens=2, ignore_eos=True)
+    seeded = sweep_concurrency(
+        local_backend, levels=(1,), requests_per_level=4, options=opts, warmup=0, progress=False, seed=3,
+    )  # fmt: skip
+    expected = draw_prompts(prompts, 4, seed=3)
+    assert list(seeded.frame["prompt_id"]) == [p.id for p in expected]
+    level = seeded.levels_frame.iloc[0]
+    assert level["prompt_order"] == "random" and level["prompt_seed"] == 3
+    assert level["prompt_mix"] == describe_mix(expected)
+    assert (seeded.prompt_order, seeded.prompt_seed) == ("random", 3)
+    fixed = sweep_concurrency(
+        local_backend, levels=(1,), requests_per_level=4, options=opts, warmup=0, progress=False,
+        order="fixed",
+    )  # fmt: skip
+    assert list(fixed.frame["prompt_id"]) == [p.id for p in prompts[:4]]
+    assert fixed.levels[0].prompt_mix == "short 4" and fixed.levels[0].prompt_seed is None
+
+
 # -- sweeps against real servers --------------------------------------------------------------------
 
 
 @pytest.mark.slow
 def test_sweep_against_llama_cpp_server_gives_each_thread_its_own_client(embedded_paths, tmp_path) -> None:
-    from course.backends.server import llama_cpp_server
+    from course.backends.loopback import llama_cpp_server
 
     made = []
     with llama_cpp_server(embedded_paths["Q8_0"], n_threads=2) as srv:
@@ -275,7 +324,7 @@ def test_sweep_against_llama_cpp_server_gives_each_thread_its_own_client(embedde
 @pytest.mark.slow
 @pytest.mark.needs_llama_server
 def test_sweep_against_llama_server_overlaps_requests(embedded_paths) -> None:
-    from course.backends.server import llama_server, llama_server_available
+    from course.backends.loopback import llama_server, llama_server_available
 
     if not llama_server_available():
         pytest.skip("llama-server is not built (make llama-server)")
@@ -296,12 +345,13 @@ def test_sweep_against_llama_server_overlaps_requests(embedded_paths) -> None:
 
 
 def test_concurrency_is_refused_for_a_backend_that_serves_one_request_at_a_time(local_backend):
-    from course.backends.openai_compat import ApiBackend
+    from course.backends.api import ApiBackend
+    from course.backends.inprocess import InProcessBackend
     from course.errors import ConfigError
     from course.measure.sweep import check_concurrency
 
     check_concurrency(local_backend, 1)
-    for backend in (local_backend, "local"):
+    for backend in (local_backend, InProcessBackend):
         with pytest.raises(ConfigError, match="cannot run 4 requests at once") as err:
             check_concurrency(backend, 4)
         assert "llama-server" in err.value.fix

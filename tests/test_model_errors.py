@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from course.backends.llama_cpp import LocalBackend
+from course.backends.inprocess import InProcessBackend
 from course.errors import ModelFetchError, ModelLoadError, ModelNotFoundError
 from course.models.catalogue import _check_hub_reachable, fetch_model, find_model
 from course.models.resolve import resolve_model
@@ -12,7 +12,7 @@ from course.models.resolve import resolve_model
 
 def test_missing_path(tmp_path):
     with pytest.raises(ModelNotFoundError) as err:
-        LocalBackend(tmp_path / "nope.gguf")
+        InProcessBackend(tmp_path / "nope.gguf")
     assert "No model file" in str(err.value) and "COURSE_MODEL" in err.value.fix
 
 
@@ -20,7 +20,7 @@ def test_git_lfs_pointer_is_named_as_such(tmp_path):
     pointer = tmp_path / "model.gguf"
     pointer.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 4920000000\n")
     with pytest.raises(ModelLoadError) as err:
-        LocalBackend(pointer)
+        InProcessBackend(pointer)
     assert "Git LFS pointer" in str(err.value) and "git lfs pull" in err.value.fix
 
 
@@ -28,7 +28,7 @@ def test_not_a_gguf(tmp_path):
     junk = tmp_path / "model.gguf"
     junk.write_bytes(b"PK\x03\x04 this is a zip")
     with pytest.raises(ModelLoadError, match="not a GGUF file"):
-        LocalBackend(junk)
+        InProcessBackend(junk)
 
 
 def test_truncated_gguf_quotes_llama_cpps_own_reason(tmp_path, embedded_paths):
@@ -36,7 +36,7 @@ def test_truncated_gguf_quotes_llama_cpps_own_reason(tmp_path, embedded_paths):
     cut = tmp_path / "truncated.gguf"
     cut.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(ModelLoadError) as err:
-        LocalBackend(cut)
+        InProcessBackend(cut)
     message = str(err.value)
     assert "llama.cpp said" in message
     assert "file bounds" in message or "truncat" in message or "failed" in message.lower()
@@ -49,12 +49,12 @@ def test_corrupt_header_after_magic(tmp_path, embedded_paths):
     bad = tmp_path / "corrupt.gguf"
     bad.write_bytes(bytes(data))
     with pytest.raises(ModelLoadError, match="could not load"):
-        LocalBackend(bad)
+        InProcessBackend(bad)
 
 
 def test_directory_instead_of_file(tmp_path):
     with pytest.raises(ModelNotFoundError, match="folder"):
-        LocalBackend(tmp_path)
+        InProcessBackend(tmp_path)
 
 
 def test_catalogue_name_not_downloaded_and_typo(monkeypatch, tmp_path):

@@ -58,6 +58,13 @@ def test_every_row_is_dated_and_sourced(snap: prices.PriceSnapshot) -> None:
         assert row.source.startswith("https://")
 
 
+def test_texts_write_money_without_dollar_signs(snap: prices.PriceSnapshot) -> None:
+    # lesson 03 shows the rows as DataFrames; JupyterLab would typeset "$2.50 ... $15" as maths
+    texts = [snap.note] + [t for r in snap.api_prices for t in (r.name, r.notes)]
+    texts += [t for r in snap.gpu_rates for t in (r.instance, r.notes)]
+    assert all("$" not in t for t in texts)
+
+
 def test_lookups_accept_ids_and_readable_names_in_any_case(snap: prices.PriceSnapshot) -> None:
     assert snap.api("GPT-4o").model == "gpt-4o"
     assert snap.api("claude sonnet 4.5").model == "claude-sonnet-4-5"
@@ -193,3 +200,127 @@ def test_missing_file_is_a_data_error(tmp_path: Path) -> None:
 def test_today_can_be_set_to_check_dates(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="after today"):
         prices.load_prices(prices.DEFAULT_PRICES_PATH, today=date(2024, 6, 1))
+
+
+# --- the refresh from genai-prices (python -m course prices refresh) --------------------------------
+
+
+def test_genai_prices_is_never_imported_by_the_course() -> None:
+    probe = (
+        "import sys, course.prices, course.costs, course.widgets, course.seed_figures; "
+        "from course.__main__ import build_parser; build_parser(); "
+        "print('genai_prices' in sys.modules, course.prices._bundled_snapshot.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "0"]
+
+
+def test_refresh_without_genai_prices_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from course.commands import prices as refresh_command
+
+    monkeypatch.setitem(sys.modules, "genai_prices", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "genai_prices.data", None)
+    with pytest.raises(ConfigError) as info:
+        refresh_command.genai_providers()
+    assert "[refresh]" in info.value.fix
+
+
+@pytest.fixture(scope="module")
+def genai() -> tuple[list[Any], str]:
+    pytest.importorskip(
+        "genai_prices", reason="genai-prices is a refresh-time extra: pip install -e '.[refresh]'"
+    )
+    from course.commands.prices import genai_providers
+
+    return genai_providers()
+
+
+def test_refresh_rebuilds_listed_rows_and_keeps_legacy_and_gpu_rows(genai: tuple[list[Any], str]) -> None:
+    from course.commands.prices import REFRESH_MODELS, refresh
+
+    providers, version = genai
+    raw = _bundled()
+    day = date(2026, 11, 30)
+    result = refresh(raw, as_of=day, providers=providers, package_version=version)
+    rows = {(r["provider"], r["model"]): r for r in result.data["api_models"]}
+    listed = {(s.provider, s.model) for s in REFRESH_MODELS}
+    rebuilt = [r for key, r in rows.items() if key in listed]
+    assert len(rebuilt) >= 20
+    for row in rebuilt:
+        assert row["as_of"] == "2026-11-30" and row["source"].startswith("https://")
+        assert f"Via genai-prices {version}" in row["notes"]
+    for old in raw["api_models"]:
+        if old["status"] == "legacy" or (old["provider"], old["model"]) not in listed:
+            assert rows[(old["provider"], old["model"])] == old  # what a price was, or hand-entered
+    assert result.data["gpu_rates"] == raw["gpu_rates"]
+    assert {"gpt-5.5", "claude-sonnet-4-5", "gemini-3-pro-preview"} <= {m for _p, m in rows}
+    gpt55 = rows[("openai", "gpt-5.5")]
+    assert "Prompts over 272,000 tokens" in gpt55["notes"] and "Reasoning tokens" in gpt55["notes"]
+
+
+def test_refresh_prices_a_time_of_day_tariff_at_noon_utc(genai: tuple[list[Any], str]) -> None:
+    from course.commands.prices import RefreshSpec, refresh
+
+    providers, version = genai
+    spec = RefreshSpec("deepseek", "deepseek-chat", "DeepSeek chat", open_weights=True)
+    result = refresh(
+        _bundled(), as_of=date(2026, 11, 30), providers=providers, package_version=version, specs=[spec]
+    )
+    row = next(r for r in result.data["api_models"] if r["model"] == "deepseek-chat")
+    assert "off-peak" in row["notes"]
+    deepseek = next(p for p in providers if p.id == "deepseek").find_model("deepseek-chat")
+    tariffs = [c.prices.output_mtok for c in deepseek.prices]
+    assert row["usd_per_mtok_output"] == float(max(tariffs))  # the peak (daytime) tariff, not the discount
+
+
+def test_bundled_snapshot_is_what_the_refresh_command_writes(genai: tuple[list[Any], str]) -> None:
+    from course.commands.prices import format_price_file, refresh
+
+    providers, version = genai
+    raw = _bundled()
+    if f"genai-prices {version} package" not in raw["note"]:
+        pytest.skip(f"the snapshot was refreshed with another genai-prices than {version}")
+    result = refresh(
+        raw, as_of=date.fromisoformat(raw["snapshot"]), providers=providers, package_version=version
+    )
+    assert result.data == raw and not result.moves and not result.added
+    assert format_price_file(raw) == prices.DEFAULT_PRICES_PATH.read_text(encoding="utf-8")
+
+
+def test_refresh_command_dry_run_writes_nothing_and_a_real_run_writes_a_valid_file(
+    genai: tuple[list[Any], str], tmp_path: Path
+) -> None:
+    old = _bundled()
+    for row in old["api_models"]:
+        if row["model"] == "gpt-5":
+            row["usd_per_mtok_output"] = 12.0  # a price the refresh will move back
+    path = tmp_path / "prices.json"
+    path.write_text(json.dumps(old))
+    before = path.read_text()
+    cmd = [sys.executable, "-m", "course", "prices", "refresh", "--file", str(path)]
+    dry = subprocess.run([*cmd, "--dry-run"], capture_output=True, text=True, timeout=120)
+    assert dry.returncode == 0, dry.stderr
+    assert "openai/gpt-5 usd_per_mtok_output: 12" in dry.stdout and "-> 10" in dry.stdout
+    assert path.read_text() == before
+    real = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert real.returncode == 0, real.stderr
+    assert prices.load_prices(path).api("gpt-5").usd_per_mtok_output == 10.0
+
+
+def test_refresh_refuses_a_broken_file_and_leaves_it_alone(tmp_path: Path) -> None:
+    path = tmp_path / "prices.json"
+    path.write_text('{"schema_version": 1,}')
+    result = subprocess.run(
+        [sys.executable, "-m", "course", "prices", "refresh", "--file", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "not valid JSON" in result.stderr and "Traceback" not in result.stderr
+    assert path.read_text() == '{"schema_version": 1,}'
+
+
+@pytest.mark.parametrize("args", [("prices",), ("prices", "refresh")])
+def test_prices_command_has_help(args: tuple[str, ...]) -> None:
+    result = subprocess.run([sys.executable, "-m", "course", *args, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "usage: python -m course prices" in result.stdout

@@ -77,3 +77,43 @@ def test_seed_003_self_host_figure_is_not_24_7(reconciled: tuple[seed_figures.Se
     )
     always_on_usd = costs.self_host_monthly_cost(always_on, 10e6, days_per_month=30.0).usd_per_month
     assert always_on_usd > 4 * row.reproduced
+
+
+def test_every_scenario_in_the_table_is_evaluated_once(
+    reconciled: tuple[seed_figures.SeedFigure, ...],
+) -> None:
+    assert [r.claim for r in reconciled] == [s.claim for s in seed_figures.SEED_SCENARIOS]
+    assert len({(r.seed, r.claim) for r in reconciled}) == len(reconciled) == 20
+
+
+def test_evaluator_measures_distance_from_the_nearest_end_of_the_range() -> None:
+    book = seed_figures.Book(seed_figures.load_prices())
+
+    def scenario(value: float) -> seed_figures.SeedScenario:
+        return seed_figures.SeedScenario(
+            "000", "made up", "USD/month", 100, 200, lambda _b: value, lambda _b: "a", lambda _b: "b"
+        )
+
+    inside, below, above = (seed_figures.evaluate(scenario(v), book) for v in (150, 90, 210))
+    assert inside.diff_pct == 0 and inside.matches
+    assert below.diff_pct == pytest.approx(-10) and not below.matches
+    assert above.diff_pct == pytest.approx(5) and above.matches
+    assert below.implied_usd_per_mtok is None and (below.assumptions, below.why) == ("a", "b")
+
+
+def test_texts_write_money_without_dollar_signs(reconciled: tuple[seed_figures.SeedFigure, ...]) -> None:
+    # JupyterLab typesets a pair of dollar signs in one DataFrame cell as maths (lesson 03 shows these)
+    texts = [t for r in reconciled for t in (r.claim, r.assumptions, r.why)]
+    texts += [s.assumption for s in seed_figures.seed_gap_factors()]
+    assert all("$" not in t for t in texts)
+    assert sum("USD" in t for t in texts) > 20
+
+
+def test_the_price_refresh_moved_no_seed_figure(reconciled: tuple[seed_figures.SeedFigure, ...]) -> None:
+    # the figures read legacy rows and two current ones (gpt-5, claude-opus-4-1) the refresh left alone
+    snap = seed_figures.load_prices()
+    assert (snap.api("gpt-5").usd_per_mtok_output, snap.api("claude-opus-4-1").usd_per_mtok_output) == (
+        10,
+        75,
+    )
+    assert all(r.matches for r in reconciled if "8B vs GPT-4o" not in r.claim)

@@ -150,3 +150,39 @@ def test_flow_form_headless_and_live(headless: None, monkeypatch: pytest.MonkeyP
     live = widgets.question_flow_form()
     live.controls["tokens_per_day"].value = 2e7
     assert "Evaluate open" in live.view.title and len(live.view.table) == 4
+
+
+# --- currency: JupyterLab typesets a pair of dollar signs as maths -----------------------------------
+
+
+def test_escape_currency_escapes_each_dollar_once() -> None:
+    assert widgets.escape_currency("from $3 to $15") == r"from \$3 to \$15"
+    assert widgets.escape_currency(r"already \$3") == r"already \$3"
+    table = pd.DataFrame({"cost $": ["$3 or $4", "USD 5"], "n": [1, 2]})
+    shown = widgets.table_for_display(table)
+    assert list(shown.columns) == [r"cost \$", "n"]
+    assert shown.iloc[0, 0] == r"\$3 or \$4" and shown.iloc[1, 0] == "USD 5"
+    assert table["cost $"][0] == "$3 or $4"  # the view's own table is left as it was
+
+
+def test_calculator_output_shows_money_without_bare_dollar_signs(headless: None) -> None:
+    view = widgets.break_even_calculator(reasoning_tokens_per_output_token=2.0, api_model="gpt-5")
+    title, notes = widgets.StaticView(
+        "From $3 to $15", view.table, ("$1 and $2",), None
+    ).markdown()  # text from elsewhere is escaped when shown
+    assert title == r"**From \$3 to \$15**" and notes == r"- \$1 and \$2"
+    for text in (view.title, *view.notes, *map(str, view.table.columns)):
+        assert "$" not in text, text  # the calculator itself writes USD
+    assert "USD" in view.notes[0] and "reasoning tokens USD" in view.notes[0]
+    for view in (widgets.scoring_matrix_form(), widgets.question_flow_form()):
+        shown = widgets.table_for_display(view.table).to_html() + "".join(view.markdown())
+        assert "$" not in shown.replace(r"\$", "")
+
+
+def test_live_calculator_labels_and_title_have_no_bare_dollar_signs(interactive: None) -> None:
+    live = widgets.break_even_calculator()
+    labels = [label for name in ("api", "gpu_row") for label, _value in live.controls[name].options]
+    assert labels and all("$" not in label and "USD" in label for label in labels)
+    assert "$" not in live.title_html
+    live.controls["reasoning_tokens_per_output_token"].value = 3.0
+    assert live.view.plan.reasoning_tokens_per_output_token == 3.0

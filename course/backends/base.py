@@ -1,4 +1,4 @@
-"""The Backend interface shared by the local llama.cpp backend and OpenAI-compatible APIs.
+"""The Backend interface shared by the in-process llama.cpp backend and OpenAI-compatible APIs.
 
 A backend turns chat messages into a :class:`ChatStream`: an iterator of :class:`StreamChunk`
 objects stamped with a monotonic clock (``time.perf_counter``), which after exhaustion also
@@ -29,7 +29,7 @@ class StreamChunk:
 
     text: str
     t_s: float
-    n_tokens: int | None = None  # tokens in this chunk when the backend knows it exactly
+    n_tokens: int | None = None  # tokens generated up to and including this chunk, when known exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,53 @@ class BackendInfo:
     model_path: str | None = None
     base_url: str | None = None
     notes: tuple[str, ...] = ()
+
+
+class StopScanner:
+    """Cut streamed text at the first stop string, holding back text that could be the start of one.
+
+    Feed it the pieces as they arrive; it returns the text that is safe to show now. A piece ending in
+    ``"wor"`` with stop ``"world"`` is held until the next piece decides it: ``"ld"`` (a stop: the
+    held text is dropped) or anything else (released). :meth:`flush` releases what is held at the end.
+    """
+
+    def __init__(self, stops: Sequence[str]) -> None:
+        self.stops = tuple(s for s in stops if s)
+        self.stopped = False
+        self._held = ""
+
+    def feed(self, piece: str) -> str:
+        """Text from ``piece`` (and earlier held text) that can be shown; sets :attr:`stopped` on a stop."""
+        if self.stopped:
+            return ""
+        text = self._held + piece
+        hits = [i for i in (text.find(s) for s in self.stops) if i >= 0]
+        if hits:
+            self.stopped, self._held = True, ""
+            return text[: min(hits)]
+        keep = self._partial_stop_length(text)
+        self._held = text[len(text) - keep :] if keep else ""
+        return text[: len(text) - keep]
+
+    @property
+    def held(self) -> str:
+        """Text received but not yet shown (it may be the start of a stop string)."""
+        return self._held
+
+    def flush(self) -> str:
+        """The held text, released at the end of the stream (no stop string completed it)."""
+        held, self._held = self._held, ""
+        return "" if self.stopped else held
+
+    def _partial_stop_length(self, text: str) -> int:
+        """Length of the longest end of ``text`` that is the beginning of a stop string."""
+        longest = 0
+        for stop in self.stops:
+            for n in range(min(len(stop) - 1, len(text)), longest, -1):
+                if text.endswith(stop[:n]):
+                    longest = n
+                    break
+        return longest
 
 
 class ChatStream:
@@ -116,8 +163,6 @@ class Backend(ABC):
     """A chat model that streams. Subclasses implement :meth:`_produce` and :meth:`count_tokens`."""
 
     name: str = "backend"
-    #: True when the backend reports exact token usage itself (no tokenizer guess needed).
-    reports_usage: bool = True
     #: True when one backend object may serve requests from several threads at once.
     serves_concurrently: bool = False
 
@@ -170,6 +215,7 @@ __all__ = [
     "ChatStream",
     "GenerationOptions",
     "Message",
+    "StopScanner",
     "StreamChunk",
     "TokenUsage",
     "clock",

@@ -15,20 +15,20 @@ import pandas as pd
 
 from course.backends.base import GenerationOptions
 from course.errors import ConfigError
-from course.measure.prompts import load_prompts
+from course.measure.prompts import DEFAULT_PROMPT_SEED, PROMPT_ORDERS, load_prompts
 from course.measure.summary import Slo
 from course.measure.sweep import SweepResult, check_concurrency, sweep_concurrency
-from course.measure.targets import TARGET_KINDS, bench_target
+from course.measure.targets import TARGET_KINDS, backend_class, bench_target
 
 EPILOG = """\
 backends:
-  local         the model in this process (llama-cpp-python); concurrency 1 only
+  inprocess     the model in this process (llama-cpp-python); concurrency 1 only
   api           an OpenAI-compatible API: OPENAI_BASE_URL (default OpenAI), OPENAI_API_KEY,
                 --model or COURSE_API_MODEL
   server        llama-cpp-python's llama_cpp.server on loopback (serves one request at a time)
   llama-server  llama.cpp's llama-server on loopback with parallel slots (build: make llama-server)
 
-models (local, server, llama-server): a GGUF path, a catalogue name, embedded[:QUANT], or
+models (inprocess, server, llama-server): a GGUF path, a catalogue name, embedded[:QUANT], or
   synthetic:NAME[:QUANT] (random weights in a real shape, e.g. synthetic:roofline-90m:Q4_0)
 
 examples:
@@ -70,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = parser.add_argument_group("what to time")
-    what.add_argument("--backend", choices=TARGET_KINDS, default="local", help="default: local")
+    what.add_argument("--backend", choices=TARGET_KINDS, default="inprocess", help="default: inprocess")
     what.add_argument("--model", help="model to serve/load, or the API's model name (default: COURSE_MODEL)")
     what.add_argument(
         "--threads", type=_positive, help="CPU threads for generation (default: COURSE_THREADS)"
@@ -90,6 +90,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.add_argument("--warmup", type=int, default=1, help="untimed requests before each level (default: 1)")
     load.add_argument("--prompts", type=Path, help="a prompts JSON file (default: the bundled set)")
     load.add_argument(
+        "--order",
+        choices=PROMPT_ORDERS,
+        default="random",
+        help="prompt order: random (seeded, a fair length mix in flight; default) or fixed "
+        "(file order: short, then medium, then long prompts, which arrive together)",
+    )
+    load.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_PROMPT_SEED,
+        help=f"seed of the random prompt order, recorded in summary.csv (default: {DEFAULT_PROMPT_SEED})",
+    )
+    load.add_argument(
         "--stop-at-eos",
         action="store_true",
         help="let answers end early at end-of-text (default: ignore EOS, fixed lengths)",
@@ -107,7 +120,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_bench(args: argparse.Namespace) -> int:
     levels: list[int] = args.concurrency
     for level in levels:
-        check_concurrency(args.backend, level)  # before loading anything
+        check_concurrency(backend_class(args.backend), level)  # before loading anything
     if args.requests < 1 or args.max_tokens < 1 or args.warmup < 0:
         raise ConfigError("--requests and --max-tokens must be ≥ 1, --warmup ≥ 0.", fix="Fix the arguments.")
     out: Path = args.out or Path("results") / f"bench-{args.backend}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -144,6 +157,8 @@ def run_bench(args: argparse.Namespace) -> int:
             jsonl_path=out / "results.jsonl",
             label=target.kind,
             progress=not args.no_progress,
+            order=args.order,
+            seed=args.seed,
         )
     write_outputs(result, out, title=f"{target.label} — {target.model}", plot=not args.no_plot)
     print(format_table(result))
@@ -191,6 +206,7 @@ def format_table(result: SweepResult) -> str:
             "ITL p50": _ms(s.itl_p50_s),
             "E2E p50": _ms(s.e2e_p50_s),
             "E2E p90": _ms(s.e2e_p90_s),
+            "prompt mix": s.prompt_mix or "-",
         }
         if s.goodput_requests_per_s is not None:
             row["goodput req/s"] = f"{s.goodput_requests_per_s:.2f}"
@@ -203,4 +219,5 @@ def format_table(result: SweepResult) -> str:
             for s in result.levels[1:]
         )
         table += f"\naggregate output tok/s vs concurrency {first.concurrency}: {gains}"
-    return table + "\n(latencies in ms)"
+    order = f"random order, seed {result.prompt_seed}" if result.prompt_order == "random" else "fixed order"
+    return table + f"\n(latencies in ms; prompts in {order})"

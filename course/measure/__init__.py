@@ -2,7 +2,7 @@
 
 - :mod:`.metrics`: one request's TTFT, TPOT, ITL, E2E, token counts (pure functions + RequestMetrics)
 - :mod:`.summary`: percentiles, aggregate tokens/s, goodput against an :class:`Slo`
-- :mod:`.prompts`: the bundled prompt set and salting against prompt caches
+- :mod:`.prompts`: the bundled prompt set, the order requests draw it in, salting against caches
 - :mod:`.records`: results appended to JSONL as they arrive, and read back
 - :mod:`.runner`: one request; a workload sent one request at a time
 - :mod:`.sweep`: the same workload at several concurrency levels
@@ -19,7 +19,7 @@ from course.measure.metrics import (
     time_to_first_token_s,
     tokens_per_s,
 )
-from course.measure.prompts import Prompt, load_prompts
+from course.measure.prompts import Prompt, describe_mix, draw_prompts, load_prompts
 from course.measure.records import JsonlRecorder, load_metrics, load_results
 from course.measure.runner import TIMING_OPTIONS, WorkloadResult, run_workload, time_request
 from course.measure.summary import (
@@ -44,6 +44,8 @@ __all__ = [
     "WorkloadResult",
     "check_concurrency",
     "content_times",
+    "describe_mix",
+    "draw_prompts",
     "failed_metrics",
     "inter_token_latencies_s",
     "load_metrics",

@@ -8,7 +8,7 @@ All times are seconds on one monotonic clock (:data:`course.backends.base.clock`
 - ITL (inter-token latency): the gaps between consecutive content chunks. A chunk may hold several
   tokens (byte tokens are joined into one character), so ITL is per chunk, as in vLLM's benchmark.
 
-Token counts come from the backend's ``usage`` (exact for the local backend and most servers),
+Token counts come from the backend's ``usage`` (exact for the in-process backend and most servers),
 else from the model's tokenizer, never from the number of chunks: ``usage_source`` says which.
 """
 

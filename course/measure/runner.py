@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from course.backends.base import Backend, GenerationOptions, Message, TokenUsage, clock
+from course.backends.base import Backend, GenerationOptions, Message, clock
 from course.errors import CourseError
 from course.measure.metrics import (
     RequestMetrics,
@@ -102,14 +102,7 @@ def time_request(
         offset = sent_s - origin_s if origin_s is not None else 0.0
         return failed_metrics(f"{type(exc).__name__}: {exc}", offset_s=offset, **labels)
     offset = (stream.started_s or sent_s) - origin_s if origin_s is not None else 0.0
-    usage = stream.usage or _tokenizer_usage(backend, messages, stream.text)
-    return metrics_from_stream(stream, usage=usage, offset_s=offset, **labels)
-
-
-def _tokenizer_usage(backend: Backend, messages: list[Message], text: str) -> TokenUsage:
-    """Counts from the model's tokenizer when the backend reported no usage (never chunk counts)."""
-    prompt = sum(backend.count_tokens(m["content"]) for m in messages)
-    return TokenUsage(prompt, backend.count_tokens(text) if text else 0, source="tokenizer")
+    return metrics_from_stream(stream, offset_s=offset, **labels)  # every backend sets stream.usage
 
 
 def make_jobs(

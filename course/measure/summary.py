@@ -50,6 +50,8 @@ class LatencySummary:
 
     ``wall_s`` runs from the first request sent to the last one finished; aggregate rates divide
     by it, so they count overlap between concurrent requests. NaN marks a figure with no data.
+    ``prompt_mix`` says which prompt lengths were sent (``"short 3, medium 3, long 2"``) and
+    ``prompt_order``/``prompt_seed`` how they were ordered (see :func:`course.measure.prompts.draw_prompts`).
     """
 
     concurrency: int | None
@@ -75,6 +77,9 @@ class LatencySummary:
     slo: str | None = None
     good_requests: int | None = None
     goodput_requests_per_s: float | None = None  # requests meeting the SLO / wall_s
+    prompt_mix: str | None = None
+    prompt_order: str | None = None
+    prompt_seed: int | None = None
 
     def as_row(self) -> dict[str, object]:
         return asdict(self)
@@ -109,8 +114,14 @@ def summarize(
     *,
     slo: Slo | None = None,
     concurrency: int | None = None,
+    prompt_mix: str | None = None,
+    prompt_order: str | None = None,
+    prompt_seed: int | None = None,
 ) -> LatencySummary:
-    """Summarize ``requests``: p50/p90/p99 of TTFT/TPOT/ITL/E2E, aggregate tokens/s, goodput."""
+    """Summarize ``requests``: p50/p90/p99 of TTFT/TPOT/ITL/E2E, aggregate tokens/s, goodput.
+
+    ``prompt_mix``, ``prompt_order`` and ``prompt_seed`` are recorded as given (what was sent, and how).
+    """
     ok = [m for m in requests if m.ok]
     wall = wall_time_s(requests)
     out_tokens = sum(m.output_tokens or 0 for m in ok)
@@ -136,6 +147,9 @@ def summarize(
         slo=slo.describe() if slo else None,
         good_requests=good,
         goodput_requests_per_s=rate(good) if good is not None else None,
+        prompt_mix=prompt_mix,
+        prompt_order=prompt_order,
+        prompt_seed=prompt_seed,
         **pct,
     )
 

@@ -1,9 +1,14 @@
 """Concurrency sweeps: the same requests with 1, 2, 4, ... in flight, summarized per level.
 
 Each in-flight stream runs in its own thread with its own backend (its own HTTP client), made by
-the factory you pass. The in-process local backend is refused above concurrency 1: one
+the factory you pass. The in-process backend (``InProcessBackend``) is refused above concurrency 1: one
 ``llama_cpp.Llama`` object is not thread-safe and serves one sequence at a time. To see batching,
 serve the model (``llama_server`` with parallel slots) and sweep an API backend pointed at it.
+
+Every level sends the same ``requests_per_level`` prompts, drawn by
+:func:`~course.measure.prompts.draw_prompts`: a seeded random order by default, so what is in
+flight together is a fair mix of lengths (the seed is recorded in every level's summary), or the
+file order (``order="fixed"``), which sends the long prompts of the bundled set together.
 """
 
 from __future__ import annotations
@@ -18,24 +23,33 @@ from tqdm.auto import tqdm
 from course.backends.base import Backend, GenerationOptions
 from course.errors import ConfigError
 from course.measure.metrics import RequestMetrics
-from course.measure.prompts import Prompt, as_prompts
+from course.measure.prompts import (
+    DEFAULT_PROMPT_SEED,
+    Prompt,
+    PromptOrder,
+    as_prompts,
+    describe_mix,
+    draw_prompts,
+)
 from course.measure.records import JsonlRecorder
 from course.measure.runner import TIMING_OPTIONS, execute_jobs, make_jobs, new_run_id, warm_up
 from course.measure.summary import LatencySummary, Slo, requests_frame, summaries_frame, summarize
-
-#: Backends that run in this process and cannot serve two requests at once.
-SERIAL_BACKENDS: frozenset[str] = frozenset({"local"})  # CLI names of backends that cannot serve in parallel
 
 BackendSource = Backend | Callable[[], Backend]
 
 
 @dataclass(frozen=True)
 class SweepResult:
-    """Every request of a sweep and one :class:`LatencySummary` per concurrency level."""
+    """Every request of a sweep and one :class:`LatencySummary` per concurrency level.
+
+    ``prompt_order`` and ``prompt_seed`` (None for the fixed order) say how prompts were drawn.
+    """
 
     requests: tuple[RequestMetrics, ...]
     levels: tuple[LatencySummary, ...]
     jsonl_path: Path | None = None
+    prompt_order: PromptOrder = "random"
+    prompt_seed: int | None = DEFAULT_PROMPT_SEED
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -53,10 +67,9 @@ class SweepResult:
         return by_level[level].output_tokens_per_s / by_level[baseline].output_tokens_per_s
 
 
-def check_concurrency(backend: Backend | str, level: int) -> None:
-    """Refuse ``level`` > 1 for a backend (or its name) that runs one request at a time in-process."""
-    name = backend if isinstance(backend, str) else backend.name
-    serial = name in SERIAL_BACKENDS if isinstance(backend, str) else not backend.serves_concurrently
+def check_concurrency(backend: Backend | type[Backend], level: int) -> None:
+    """Refuse ``level`` > 1 for a backend (or backend class) that runs one request at a time in-process."""
+    name, serial = backend.name, not backend.serves_concurrently
     if level < 1:
         raise ConfigError(f"Concurrency must be at least 1, not {level}.", fix="Use levels such as 1,2,4,8.")
     if level > 1 and serial:
@@ -82,6 +95,8 @@ def sweep_concurrency(
     run_id: str | None = None,
     label: str | None = None,
     progress: bool = True,
+    order: PromptOrder = "random",
+    seed: int = DEFAULT_PROMPT_SEED,
 ) -> SweepResult:
     """Run ``requests_per_level`` requests at each level with that many in flight.
 
@@ -89,13 +104,17 @@ def sweep_concurrency(
     the sweep closes what it made) or one backend instance (shared by every thread: only for
     thread-safe clients). ``requests_per_level`` defaults to 2 × the highest level. ``warmup``
     untimed requests go before each level. Goodput counts requests meeting ``slo`` per second.
-    ``label`` replaces the backend's name in the records.
+    ``label`` replaces the backend's name in the records. Prompts are drawn in a random order
+    seeded by ``seed`` (the same draw at every level), or in file order with ``order="fixed"``.
     """
     levels = [int(level) for level in levels]
     if not levels:
         raise ConfigError("No concurrency levels given.", fix="Pass levels such as (1, 2, 4).")
     n = requests_per_level or 2 * max(levels)
     chosen = as_prompts(list(prompts) if prompts is not None else None)
+    drawn = draw_prompts(chosen, n, order=order, seed=seed)
+    recorded_seed = seed if order == "random" else None
+    mix = describe_mix(drawn)
     opts = options or TIMING_OPTIONS
     run_id = run_id or new_run_id()
     factory = backend if callable(backend) and not isinstance(backend, Backend) else None
@@ -118,7 +137,7 @@ def sweep_concurrency(
                     warm_up(made[-1], chosen, n=min(warmup, 1), options=opts)
                 workers = made[:level] if factory else [first] * level
                 warm_up(first, chosen, n=warmup, options=opts)  # type: ignore[arg-type]
-                jobs = make_jobs(chosen, n=n, run_id=run_id, salt=salt, first_id=index * n)
+                jobs = make_jobs(drawn, n=n, run_id=run_id, salt=salt, first_id=index * n)
                 level_results = execute_jobs(
                     workers,  # type: ignore[arg-type]
                     jobs,
@@ -132,7 +151,16 @@ def sweep_concurrency(
                     progress=bar,
                 )
                 results.extend(level_results)
-                summaries.append(summarize(level_results, slo=slo, concurrency=level))
+                summaries.append(
+                    summarize(
+                        level_results,
+                        slo=slo,
+                        concurrency=level,
+                        prompt_mix=mix,
+                        prompt_order=order,
+                        prompt_seed=recorded_seed,
+                    )
+                )
     finally:
         for b in made:
             b.close()
@@ -140,4 +168,6 @@ def sweep_concurrency(
         requests=tuple(results),
         levels=tuple(summaries),
         jsonl_path=Path(jsonl_path) if jsonl_path is not None else None,
+        prompt_order=order,
+        prompt_seed=recorded_seed,
     )

@@ -1,4 +1,4 @@
-"""What a timing run talks to: the local backend, an API, or a local server the run starts and stops.
+"""What a timing run talks to: the in-process backend, an API, or a loopback server the run starts and stops.
 
 :func:`bench_target` is a context manager yielding a :class:`Target` whose ``source`` is what
 :func:`~course.measure.sweep.sweep_concurrency` takes (a backend, or a factory making one client
@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Literal
 
 from course.backends.base import Backend
-from course.backends.llama_cpp import round_n_ctx
+from course.backends.inprocess import InProcessBackend, round_n_ctx
 from course.errors import ConfigError
 from course.models.resolve import resolve_model
 
-TargetKind = Literal["local", "api", "server", "llama-server"]
-TARGET_KINDS: tuple[TargetKind, ...] = ("local", "api", "server", "llama-server")
+#: ``inprocess``: llama.cpp in this process; ``api``: an OpenAI-compatible URL; ``server`` and
+#: ``llama-server``: a loopback server the run starts (llama_cpp.server, llama.cpp's llama-server).
+TargetKind = Literal["inprocess", "api", "server", "llama-server"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("inprocess", "api", "server", "llama-server")
 PROMPT_ALLOWANCE_TOKENS = 448  # the longest bundled prompt is 442 tokens with the embedded tokenizer
 
 
@@ -39,9 +41,15 @@ def context_for(max_tokens: int, *, prompt_tokens: int = PROMPT_ALLOWANCE_TOKENS
     return max(512, round_n_ctx(prompt_tokens + max_tokens))
 
 
-def model_path(spec: str | Path | None) -> Path:
-    """A GGUF for ``spec``: a path, catalogue name, ``embedded[:QUANT]`` or ``synthetic:NAME[:QUANT]``."""
-    return resolve_model(spec)
+def backend_class(kind: TargetKind) -> type[Backend]:
+    """The backend class a kind times (its ``serves_concurrently`` says whether levels above 1 work)."""
+    if kind == "inprocess":
+        return InProcessBackend
+    if kind in TARGET_KINDS:
+        from course.backends.api import ApiBackend
+
+        return ApiBackend
+    raise ConfigError(f"Unknown backend kind {kind!r}.", fix=f"Use one of {', '.join(TARGET_KINDS)}.")
 
 
 @contextlib.contextmanager
@@ -57,26 +65,24 @@ def bench_target(
 ) -> Iterator[Target]:
     """Open what ``kind`` names, yield it as a :class:`Target`, and close/stop it afterwards.
 
-    - ``local``: an in-process :class:`~course.backends.llama_cpp.LocalBackend` (concurrency 1 only).
-    - ``api``: :class:`~course.backends.openai_compat.ApiBackend` from OPENAI_BASE_URL / OPENAI_API_KEY;
+    - ``inprocess``: an in-process :class:`~course.backends.inprocess.InProcessBackend` (concurrency 1 only).
+    - ``api``: :class:`~course.backends.api.ApiBackend` from OPENAI_BASE_URL / OPENAI_API_KEY;
       ``model`` is the API's model name (else COURSE_API_MODEL).
     - ``server``: llama-cpp-python's ``llama_cpp.server`` on loopback (serves one request at a time).
     - ``llama-server``: llama.cpp's ``llama-server`` with ``parallel`` slots (``make llama-server``).
     """
-    if kind == "local":
-        from course.backends.llama_cpp import LocalBackend
-
-        path = model_path(model)
-        backend = LocalBackend(
+    if kind == "inprocess":
+        path = resolve_model(model)
+        backend = InProcessBackend(
             path, n_ctx=context_for(max_tokens), n_threads=n_threads, n_threads_batch=threads_batch
         )
         info = backend.info()
         try:
-            yield Target(kind, backend, f"local ({info.device}, {info.n_threads} threads)", path.stem)
+            yield Target(kind, backend, f"in-process ({info.device}, {info.n_threads} threads)", path.stem)
         finally:
             backend.close()
     elif kind == "api":
-        from course.backends.openai_compat import ApiBackend
+        from course.backends.api import ApiBackend
 
         name = str(model) if model is not None else None
         probe = ApiBackend(name)  # raises MissingKeyError / ConfigError now, before any timing
@@ -87,18 +93,18 @@ def bench_target(
 
         yield Target(kind, make_api, f"api ({probe.info().base_url})", probe.model)
     elif kind == "server":
-        from course.backends.server import llama_cpp_server
+        from course.backends.loopback import llama_cpp_server
 
-        path = model_path(model)
+        path = resolve_model(model)
         with llama_cpp_server(path, n_ctx=context_for(max_tokens), n_threads=n_threads) as srv:
             yield Target(
                 kind, srv.backend, "llama_cpp.server (loopback, serial)", path.stem, {"pid": srv.pid}
             )
     elif kind == "llama-server":
-        from course.backends.server import find_llama_server, llama_server
+        from course.backends.loopback import find_llama_server, llama_server
 
         find_llama_server()  # a clear "run make llama-server" before building any model
-        path = model_path(model)
+        path = resolve_model(model)
         with llama_server(
             path,
             parallel=parallel,

@@ -89,11 +89,18 @@ def fetch_model(name: str, *, models_dir: Path | None = None) -> Path:
 
 def _check_hub_reachable(timeout_s: float = 3.0) -> None:
     """Fail in seconds when offline, instead of after huggingface_hub's minute of retries."""
+    import os
     import socket
     from urllib.parse import urlparse
 
     from huggingface_hub import constants
 
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        raise ModelFetchError(
+            "HF_HUB_OFFLINE is set: the model hub is not contacted.",
+            fix="Unset HF_HUB_OFFLINE to fetch catalogue models. Offline, the course runs on its "
+            "embedded model: leave COURSE_MODEL unset or set it to `embedded`.",
+        )
     host = urlparse(constants.ENDPOINT).hostname or "huggingface.co"
     try:
         socket.create_connection((host, 443), timeout=timeout_s).close()

@@ -37,6 +37,22 @@ EMBEDDED_SHAPE = LlamaShape(
 )
 
 
+#: The offline "frontier" model: the same vocabulary and architecture, more layers, trained on more
+#: of the course's evaluation task (its hard items too). Committed quantized (Q8_0) to stay small.
+STANDIN_NAME = "standin"
+STANDIN_LABEL = "frontier stand-in (offline)"
+STANDIN_SHAPE = LlamaShape(
+    name=STANDIN_NAME,
+    n_layer=6,
+    n_embd=256,
+    n_ff=768,
+    n_head=4,
+    n_head_kv=2,
+    n_vocab=1024,
+    n_ctx_train=512,
+)
+
+
 def _data_file(name: str) -> Path:
     return Path(str(resources.files("course.data").joinpath("embedded", name)))
 
@@ -59,6 +75,23 @@ def embedded_vocab() -> Vocab:
 def trained_weights_file() -> Path:
     """Where the committed trained F16 GGUF lives (it may not exist)."""
     return _data_file(f"{EMBEDDED_NAME}-f16.gguf")
+
+
+def standin_weights_file() -> Path:
+    """The committed stand-in (Q8_0), written by ``scripts/train_embedded_model.py --model standin``."""
+    return _data_file(f"{STANDIN_NAME}-q8_0.gguf")
+
+
+def ensure_standin_model() -> Path:
+    """The frontier stand-in's GGUF (used in place: it is committed, not built)."""
+    path = standin_weights_file()
+    if not path.exists():
+        raise ModelError(
+            f"The {STANDIN_LABEL} is missing: no {path}.",
+            fix="Restore it from the repository (git checkout), or retrain it: "
+            "`python scripts/train_embedded_model.py --model standin` (needs torch).",
+        )
+    return path
 
 
 def source_fingerprint() -> str:

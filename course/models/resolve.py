@@ -7,7 +7,7 @@ from pathlib import Path
 from course.config import ENV_MODEL, load_settings
 from course.errors import ModelLoadError, ModelNotFoundError
 from course.models.catalogue import catalogue, find_model
-from course.models.embedded import DEFAULT_QUANT, ensure_embedded_model
+from course.models.embedded import DEFAULT_QUANT, STANDIN_NAME, ensure_embedded_model, ensure_standin_model
 from course.models.quantize import QUANTS
 
 GGUF_MAGIC = b"GGUF"
@@ -17,14 +17,17 @@ LFS_POINTER_PREFIX = b"version https://git-lfs"
 def resolve_model(spec: str | Path | None = None) -> Path:
     """The GGUF file for ``spec``; None means ``COURSE_MODEL``, else the embedded model.
 
-    ``spec`` is a path, a catalogue name, ``embedded[:QUANT]``, or ``synthetic:NAME[:QUANT]``
-    (random weights in a real model's shape, built on first use: for speed measurements only).
+    ``spec`` is a path, a catalogue name, ``embedded[:QUANT]``, ``standin`` (the frontier stand-in,
+    offline), or ``synthetic:NAME[:QUANT]`` (random weights in a real model's shape, built on first
+    use: for speed measurements only).
     """
     if spec is None:
         spec = load_settings().model or "embedded"
     text = str(spec)
     if text.startswith("synthetic:"):
         return _synthetic(text)
+    if text == STANDIN_NAME:
+        return ensure_standin_model()
     if text == "embedded" or text.startswith("embedded:"):
         quant = text.partition(":")[2].upper() or DEFAULT_QUANT
         if quant not in QUANTS:

@@ -1,0 +1,94 @@
+"""`python -m course quiz list | fetch QUIZ | check PATH | build`: the scenario quizzes, graded locally."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from course.quiz import build as quiz_build
+from course.quiz import selfcheck
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "quiz",
+        help="fetch a scenario quiz and score your answers locally (nbgrader, offline)",
+        description=__doc__,
+    )
+    sub = parser.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
+
+    p_list = sub.add_parser(
+        "list", help="the quizzes: ids, questions, points", description="List the quizzes."
+    )
+    p_list.set_defaults(handler=_list)
+
+    p_fetch = sub.add_parser(
+        "fetch",
+        help="release a quiz into your folder (default my-quizzes/)",
+        description="Write the learner's version of a quiz (no solutions, no hidden tests) to "
+        "DEST/QUIZ/QUIZ.ipynb; open it in JupyterLab and answer in the answer cells.",
+    )
+    p_fetch.add_argument("quiz_id", metavar="QUIZ", help="a quiz id, e.g. quiz-03-cost (see `quiz list`)")
+    p_fetch.add_argument(
+        "--dest", type=Path, default=selfcheck.DEFAULT_DEST, help="folder (default: %(default)s)"
+    )
+    p_fetch.add_argument(
+        "--force", action="store_true", help="replace an existing copy (it is kept as .ipynb.bak)"
+    )
+    p_fetch.set_defaults(handler=_fetch)
+
+    p_check = sub.add_parser(
+        "check",
+        help="score your copy of a quiz and show the explanations",
+        description="Autograde your notebook with nbgrader in a temporary course folder (your file is "
+        "only read), print the score per question and the explanations.",
+    )
+    p_check.add_argument(
+        "path",
+        type=Path,
+        metavar="PATH",
+        help="your notebook, e.g. my-quizzes/quiz-03-cost/quiz-03-cost.ipynb",
+    )
+    p_check.add_argument("--quiz", dest="quiz_id", help="the quiz id, if the file name does not say it")
+    p_check.add_argument(
+        "--explain",
+        choices=("all", "missed", "none"),
+        default="all",
+        help="which explanations to print (default: %(default)s)",
+    )
+    p_check.set_defaults(handler=_check)
+
+    p_build = sub.add_parser(
+        "build",
+        help="(authors) rebuild quizzes/<id>/<id>.ipynb from course/quiz/bank/",
+        description=quiz_build.__doc__.splitlines()[0] + " See quizzes/AUTHORING.md.",
+    )
+    quiz_build.add_arguments(p_build)
+    p_build.set_defaults(handler=quiz_build.run)
+
+
+def _list(args: argparse.Namespace) -> int:
+    quizzes = quiz_build.discover()
+    print(f"{'quiz':<24} {'questions':>9} {'mc':>3} {'num':>4} {'code':>5} {'points':>7}  title")
+    for quiz_id, quiz in quizzes.items():
+        counts = (quiz.count("mc"), quiz.count("numeric"), quiz.count("code"))
+        print(
+            f"{quiz_id:<24} {len(quiz.questions):>9} {counts[0]:>3} {counts[1]:>4} {counts[2]:>5}"
+            f" {quiz.total_points:>7}  {quiz.title}"
+        )
+    print("\nStart one with: python -m course quiz fetch QUIZ")
+    return 0
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    path = selfcheck.fetch(args.quiz_id, dest=args.dest, force=args.force)
+    print(f"Your copy: {path}")
+    print("Open it in JupyterLab (make lab), answer in the answer cells, save, then score it with:")
+    print(f"  python -m course quiz check {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = selfcheck.check(args.path, quiz_id=args.quiz_id)
+    print(selfcheck.report(result, explain=args.explain), end="")
+    return 0

@@ -1,0 +1,178 @@
+"""Prompting, retrieval or fine-tuning: which lever for which need, and what finding out costs.
+
+- :func:`choose_lever`: a need (knowledge, behaviour, format) → the cheapest lever that addresses it.
+- :func:`fine_tune_budget`: the one-off cost of finding out whether a small fine-tuned model wins
+  (labelled or distilled data, training GPU-hours, an evaluation), and how many requests repay it.
+- :func:`distillation_terms` and :func:`embedding_prices`: dated, sourced rows of
+  ``course/data/customisation.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from course.dated_rows import load_rows
+from course.errors import ConfigError
+
+Need = Literal["knowledge", "behaviour", "format"]
+Lever = Literal["prompting", "retrieval", "fine-tuning"]
+
+_LEVERS: dict[Need, tuple[Lever, str]] = {
+    "knowledge": (
+        "retrieval",
+        "Facts the model lacks (private documents, anything newer than its cut-off) belong in the prompt at "
+        "request time: retrieve them. Fine-tuning teaches facts poorly and must be redone when they change.",
+    ),
+    "behaviour": (
+        "fine-tuning",
+        "A style, a domain's judgement or a narrow task done millions of times is learned from examples: "
+        "fine-tune once prompting with instructions and a few examples has hit its ceiling.",
+    ),
+    "format": (
+        "prompting",
+        "An exact output format is first a prompting job: instructions, examples, and the server's "
+        "structured-output or grammar option (llama.cpp grammars, vLLM guided decoding). Fine-tune only if "
+        "the validity rate stays too low.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LeverChoice:
+    need: Need
+    lever: Lever
+    why: str
+    first_try: Lever  # always try the cheapest lever first
+
+
+def choose_lever(need: Need) -> LeverChoice:
+    """The lever for one need; try prompting first whatever the need (it costs hours, not weeks)."""
+    if need not in _LEVERS:
+        raise ConfigError(f"Unknown need {need!r}.", fix=f"Use one of: {', '.join(_LEVERS)}.")
+    lever, why = _LEVERS[need]
+    return LeverChoice(need, lever, why, "prompting")
+
+
+def _check(name: str, value: float) -> None:
+    if isinstance(value, bool) or not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{name} is {value!r}.", fix=f"Pass {name} as 0 or more.")
+
+
+@dataclass(frozen=True)
+class FineTuneBudget:
+    """The one-off cost of finding out, by part, and the requests that repay it."""
+
+    data_usd: float
+    training_usd: float
+    evaluation_usd: float
+    total_usd: float
+    saving_usd_per_request: float
+    payback_requests: float  # inf when the small model saves nothing per request
+
+
+def fine_tune_budget(
+    *,
+    examples: int,
+    usd_per_example: float,
+    training_gpu_hours: float,
+    usd_per_gpu_hour: float,
+    eval_examples: int,
+    eval_usd_per_example: float,
+    usd_per_request_now: float,
+    usd_per_request_after: float,
+) -> FineTuneBudget:
+    """What it costs to find out, and after how many requests the cheaper model has paid for it.
+
+    ``usd_per_example``: labelling by people, or generating with a frontier model (distillation: its
+    tokens per example × price). Evaluation runs both models on ``eval_examples`` and has people check.
+    """
+    for name, value in (("examples", examples), ("eval_examples", eval_examples)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{name} is {value!r}.", fix=f"Pass {name} as a whole number.")
+    for name in (
+        "usd_per_example",
+        "training_gpu_hours",
+        "usd_per_gpu_hour",
+        "eval_usd_per_example",
+        "usd_per_request_now",
+        "usd_per_request_after",
+    ):
+        _check(name, locals()[name])
+    data = examples * usd_per_example
+    training = training_gpu_hours * usd_per_gpu_hour
+    evaluation = eval_examples * eval_usd_per_example
+    total = data + training + evaluation
+    saving = usd_per_request_now - usd_per_request_after
+    payback = total / saving if saving > 0 else math.inf
+    return FineTuneBudget(data, training, evaluation, total, saving, payback)
+
+
+def distillation_usd_per_example(
+    *, prompt_tokens: int, output_tokens: int, usd_per_mtok_input: float, usd_per_mtok_output: float
+) -> float:
+    """What one training example costs when a frontier model writes it."""
+    for name, value in (("prompt_tokens", prompt_tokens), ("output_tokens", output_tokens)):
+        _check(name, value)
+    _check("usd_per_mtok_input", usd_per_mtok_input)
+    _check("usd_per_mtok_output", usd_per_mtok_output)
+    return (prompt_tokens * usd_per_mtok_input + output_tokens * usd_per_mtok_output) / 1e6
+
+
+@dataclass(frozen=True)
+class Terms:
+    name: str
+    subject: str
+    rule: str
+    as_of: date
+    source: str
+
+
+@dataclass(frozen=True)
+class EmbeddingPrice:
+    name: str
+    usd_per_mtok: float | None  # None: self-hosted, you pay for the GPU instead
+    open_weights: bool
+    as_of: date
+    source: str
+
+
+@functools.cache
+def _rows() -> tuple[dict, ...]:
+    rows, _ = load_rows("customisation.json", required=("kind", "name"))
+    return rows
+
+
+def distillation_terms() -> tuple[Terms, ...]:
+    """What each provider's terms say about training another model on its outputs."""
+    return tuple(
+        Terms(r["name"], r["subject"], r["rule"], r["as_of"], r["source"])
+        for r in _rows()
+        if r["kind"] == "terms"
+    )
+
+
+def embedding_prices() -> tuple[EmbeddingPrice, ...]:
+    return tuple(
+        EmbeddingPrice(r["name"], r["usd_per_mtok"], r["open_weights"], r["as_of"], r["source"])
+        for r in _rows()
+        if r["kind"] == "embedding_price"
+    )
+
+
+def embedding_cost_usd(*, corpus_tokens: float, usd_per_mtok: float, reembeds_per_year: int = 0) -> float:
+    """API cost to embed a corpus once, plus ``reembeds_per_year`` full re-embeddings (model changes)."""
+    _check("corpus_tokens", corpus_tokens)
+    _check("usd_per_mtok", usd_per_mtok)
+    return corpus_tokens / 1e6 * usd_per_mtok * (1 + reembeds_per_year)
+
+
+def self_hosted_embedding_hours(*, corpus_tokens: float, tokens_per_s: float) -> float:
+    """GPU-hours to embed a corpus at a measured ``tokens_per_s``."""
+    _check("corpus_tokens", corpus_tokens)
+    if not tokens_per_s > 0:
+        raise ConfigError(f"tokens_per_s is {tokens_per_s!r}.", fix="Pass a measured rate above 0.")
+    return corpus_tokens / tokens_per_s / 3600

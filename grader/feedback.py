@@ -1,0 +1,217 @@
+"""Feedback pages that leak nothing: each question's result and explanation, rendered offline.
+
+Written to nbgrader's place, ``feedback/<learner>/<quiz>/<quiz>.html``. Scores come from the gradebook; the
+explanation is read from the quiz's SOURCE test cell (the literal its hidden region prints), never from the
+learner's outputs (which learner code controls); a failed check shows only a visible form message (one that
+also appears in the released notebook), never a hidden test's source, assert line or traceback. Known secret
+values from the environment are redacted. No script, no CDN, no external link: it renders offline.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from grader.course_dir import CourseFolder, load_config, scripts_on_path
+
+SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)", re.I)
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:56rem;margin:2rem auto;
+padding:0 1rem;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.5rem}h2{font-size:1.1rem;margin:1.4rem 0 .3rem}
+.score{font-size:1.2rem;font-weight:600}.ok{color:#0a6e31}.no{color:#a3001b}.part{color:#8a5a00}
+.q{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
+pre{background:#f6f6f6;padding:.5rem;white-space:pre-wrap;word-break:break-word;font-size:.9rem}
+.why{white-space:pre-wrap}.small{color:#555;font-size:.85rem}
+"""
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    """Pages written (one per learner) and learners skipped (not autograded yet)."""
+
+    pages: tuple[Path, ...]
+    skipped: tuple[str, ...]
+
+
+def secrets() -> list[str]:
+    """Values of environment variables whose names look secret (8+ characters), longest first."""
+    values = [v for k, v in os.environ.items() if SECRET_NAME.search(k) and len(v) >= 8]
+    return sorted(set(values), key=len, reverse=True)
+
+
+def redact(text: str, values: list[str]) -> str:
+    for value in values:
+        text = text.replace(value, "[redacted]")
+    return text
+
+
+def explanation_of(source: str) -> str:
+    """The text a source test cell prints in its hidden region (``print('...')`` of a literal)."""
+    for block in HIDDEN.findall(source):
+        try:
+            tree = ast.parse(block)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "print"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                return node.args[0].value
+    return ""
+
+
+def _gid(cell) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def _visible_message(cell, released_text: str) -> str:
+    """The failed check's message when the learner could already see it in the release, else ''."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            message = str(out.get("evalue", ""))
+            if message and message in released_text and out.get("ename") == "AssertionError":
+                return message
+            return ""
+    return ""
+
+
+def _pts(x: float) -> str:
+    return f"{x:g}"
+
+
+def render_page(
+    *, quiz_id: str, learner: str, title: str, questions: list[dict], total: float, top: float
+) -> str:
+    """The HTML of one learner's feedback page (every text already redacted; escaped here)."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{e(quiz_id)} feedback: {e(learner)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{e(title)}</h1><p class='small'>Feedback for <b>{e(learner)}</b> · {e(quiz_id)}</p>",
+        f"<p class='score'>Score: {_pts(total)} / {_pts(top)} points</p>",
+    ]
+    for q in questions:
+        css = "ok" if q["score"] == q["max"] else ("part" if q["score"] else "no")
+        parts.append(
+            f"<div class='q'><h2>{e(q['title'])} "
+            f"<span class='{css}'>{_pts(q['score'])} / {_pts(q['max'])}</span></h2>"
+        )
+        for part in q["parts"]:
+            verdict = "right" if part["ok"] else "not right"
+            label = f"Part {part['part']}: " if part["part"] else ""
+            parts.append(f"<p><b class='{'ok' if part['ok'] else 'no'}'>{e(label)}{verdict}</b>")
+            if part["message"]:
+                parts.append(f" <span class='small'>({e(part['message'])})</span>")
+            parts.append("</p>")
+            if part["why"]:
+                parts.append(f"<div class='why'>{e(part['why'])}</div>")
+        if q["answer"]:
+            parts.append(f"<p class='small'>Your answer:</p><pre>{e(q['answer'])}</pre>")
+        parts.append("</div>")
+    parts.append("<p class='small'>Generated by the course grader; works offline.</p></body></html>")
+    return "".join(parts)
+
+
+def _question_title(source_cells: list, qid: str) -> str:
+    for cell in source_cells:
+        if _gid(cell) == f"{qid}-scenario":
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else qid
+            return first.lstrip("# ").strip()
+    return qid
+
+
+def _clean_answer(source: str, limit: int = 3000) -> str:
+    return source if len(source) <= limit else source[:limit] + "\n[... truncated]"
+
+
+def generate(folder: CourseFolder, quiz_id: str, *, learners: list[str] | None = None) -> FeedbackResult:
+    """Write a feedback page for every autograded learner of ``quiz_id`` (or those given)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    folder.check_quiz(quiz_id)
+    source_nb = nbformat.read(folder.source_dir() / quiz_id / f"{quiz_id}.ipynb", as_version=4)
+    released_text = (
+        folder.release_notebook(quiz_id).read_text(encoding="utf-8")
+        if folder.release_notebook(quiz_id).exists()
+        else ""
+    )
+    title = source_nb.metadata.get("course", {}).get("title") or quiz_id
+    source_by_id = {_gid(c): c for c in source_nb.cells if _gid(c)}
+    hidden_values = secrets()
+    pages, skipped = [], []
+    course_id = load_config(folder).CourseDirectory.course_id
+    names = learners if learners is not None else folder.learners(quiz_id)
+    with scripts_on_path(), Gradebook(folder.db_url, course_id) as gb:
+        for learner in names:
+            path = folder.autograded(learner, quiz_id) / f"{quiz_id}.ipynb"
+            try:
+                sub = gb.find_submission_notebook(quiz_id, quiz_id, learner)
+            except MissingEntry:
+                skipped.append(learner)
+                continue
+            if not path.exists():
+                skipped.append(learner)
+                continue
+            nb = nbformat.read(path, as_version=4)
+            cells = {_gid(c): c for c in nb.cells if _gid(c)}
+            grades = {g.name: (float(g.score or 0.0), float(g.max_score)) for g in sub.grades}
+            questions: dict[str, dict] = {}
+            for gid, (score, top) in grades.items():
+                src = source_by_id.get(gid)
+                if src is None or src.cell_type != "code":
+                    continue
+                meta = src.metadata.get("course", {})
+                qid = meta.get("question") or gid.split("-")[0]
+                q = questions.setdefault(
+                    qid,
+                    {
+                        "title": _question_title(source_nb.cells, qid),
+                        "score": 0.0,
+                        "max": 0.0,
+                        "parts": [],
+                        "answer": redact(
+                            _clean_answer(cells.get(f"{qid}-answer", {}).get("source", "")), hidden_values
+                        ),
+                    },
+                )
+                q["score"] += score
+                q["max"] += top
+                ok = score == top
+                message = "" if ok else _visible_message(cells.get(gid, {}), released_text)
+                q["parts"].append(
+                    {
+                        "part": meta.get("part", ""),
+                        "ok": ok,
+                        "message": redact(message, hidden_values),
+                        "why": redact(explanation_of(src.source), hidden_values),
+                    }
+                )
+            order = [_gid(c).split("-")[0] for c in source_nb.cells if _gid(c).endswith("-scenario")]
+            ordered = [questions[q] for q in order if q in questions]
+            page = render_page(
+                quiz_id=quiz_id,
+                learner=learner,
+                title=title,
+                questions=ordered,
+                total=float(sub.score),
+                top=float(sub.max_score),
+            )
+            out = folder.feedback(learner, quiz_id) / f"{quiz_id}.html"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(page, encoding="utf-8")
+            pages.append(out)
+    return FeedbackResult(tuple(pages), tuple(skipped))

@@ -1,0 +1,252 @@
+"""The evaluation set, its loader, scoring, and runs over the real embedded model (course/evals)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from course.backends.inprocess import InProcessBackend
+from course.errors import ConfigError, DataError
+from course.evals import (
+    CATEGORIES,
+    EvalItem,
+    EvalSetError,
+    load_eval_set,
+    load_items,
+    parse_json_answer,
+    results_frame,
+    run_eval,
+    save_results,
+    score_answer,
+    stratified_sample,
+    summary_frame,
+)
+from course.evals.generate import generate, write
+
+DATA = Path(__file__).resolve().parents[1] / "course" / "data" / "evals"
+
+
+# --- the course's set -------------------------------------------------------------------------------
+
+
+def test_eval_split_has_200_plus_items_of_both_tasks_and_difficulties() -> None:
+    items = load_eval_set("eval")
+    assert len(items) >= 200
+    cells = Counter((i.task, i.difficulty) for i in items)
+    assert set(cells) == {(t, d) for t in ("classify", "extract") for d in ("easy", "hard")}
+    assert min(cells.values()) >= 50
+    assert len({i.id for i in items}) == len(items)
+    assert {i.expected["category"] for i in items if i.task == "classify"} == set(CATEGORIES)
+
+
+def test_train_and_eval_splits_share_no_text() -> None:
+    train, evals = load_eval_set("train"), load_eval_set("eval")
+    assert {i.split for i in train} == {"train"} and {i.split for i in evals} == {"eval"}
+    assert not {i.input for i in train} & {i.input for i in evals}
+
+
+def test_every_right_answer_follows_its_schema() -> None:
+    for item in load_eval_set("eval") + load_eval_set("train"):
+        score = score_answer(item, item.answer_text())
+        assert score.json_valid and score.schema_ok and score.correct, item.id
+
+
+def test_hard_items_carry_their_trap() -> None:
+    hard = [i for i in load_eval_set("eval") if i.difficulty == "hard"]
+    tickets = [i.input for i in hard if i.task == "classify"]
+    assert all(any(w in t for w in (" but ", " however ", "the real problem:")) for t in tickets)
+    messages = [i for i in hard if i.task == "extract"]
+    assert any(i.expected["amount_usd"] is None for i in messages)
+    assert any(i.input.count("@") == 2 for i in messages)
+    assert any(i.input.count("-") >= 2 and "Not order" in i.input for i in messages)
+
+
+def test_the_committed_files_are_what_the_generator_writes(tmp_path: Path) -> None:
+    written = write(tmp_path)
+    for split, path in written.items():
+        assert path.read_bytes() == (DATA / f"{split}.jsonl").read_bytes(), split
+    assert generate() == generate()  # fixed seed: deterministic
+
+
+def test_unknown_split_is_refused() -> None:
+    with pytest.raises(EvalSetError, match="Unknown split"):
+        load_eval_set("test")  # type: ignore[arg-type]
+
+
+# --- a learner's file -------------------------------------------------------------------------------
+
+
+def test_jsonl_and_csv_of_the_same_items_load_alike(tmp_path: Path) -> None:
+    rows = [
+        {"input": "I was charged twice.", "expected": {"category": "billing"}},
+        {"id": "x", "task": "extract", "difficulty": "hard", "input": "Order AB-1234 ...",
+         "expected": {"order_id": "AB-1234", "email": "a@b.com", "amount_usd": None}},
+    ]  # fmt: skip
+    jsonl = tmp_path / "mine.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    csv_path = tmp_path / "mine.csv"
+    import csv
+
+    with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["id", "task", "difficulty", "input", "expected"])
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "expected": json.dumps(r["expected"])})
+    a, b = load_items(jsonl), load_items(csv_path)
+    assert [(i.task, i.difficulty, i.input, i.expected) for i in a] == [
+        (i.task, i.difficulty, i.input, i.expected) for i in b
+    ]
+    assert a[0].task == "classify" and a[0].difficulty == "easy" and a[0].id == "line-1"
+    assert b[0].id == "row-2" and a[1].id == b[1].id == "x"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("bad.jsonl", '{"input": "a", "expected": {"category": "billing"}}\n{"input": oops}\n', "line 2 is not valid JSON"),  # noqa: E501
+        ("list.jsonl", "[1, 2]\n", "line 1 is a JSON list"),
+        ("empty.jsonl", "\n\n", "has no items"),
+        ("noexp.jsonl", '{"input": "a"}\n', "expected must be a JSON object"),
+        ("task.jsonl", '{"input": "a", "task": "summarise", "expected": {"x": 1}}\n', "unknown task 'summarise'"),  # noqa: E501
+        ("diff.jsonl", '{"input": "a", "difficulty": "medium", "expected": {"x": 1}}\n', "unknown difficulty"),  # noqa: E501
+        ("blank.jsonl", '{"input": "  ", "expected": {"x": 1}}\n', "input is missing or empty"),
+        ("dup.jsonl", '{"id": "a", "input": "x", "expected": {"x": 1}}\n{"id": "a", "input": "y", "expected": {"x": 1}}\n', "appear more than once"),  # noqa: E501
+        ("cols.csv", "text,answer\nhello,billing\n", "has no column expected, input"),
+        ("cell.csv", 'input,expected\nhello,billing\n', "row 2: the expected cell 'billing' is not JSON"),
+        ("wide.csv", 'input,expected\nhello,{"category": "billing", "x": 1}\n', "more cells than the header"),
+        ("items.txt", "hello", "unknown file type '.txt'"),
+    ],
+)  # fmt: skip
+def test_a_malformed_file_says_where_and_how_to_fix(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(EvalSetError, match=message) as info:
+        load_items(path)
+    assert isinstance(info.value, DataError) and info.value.fix
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EvalSetError, match="No evaluation file"):
+        load_items(tmp_path / "nope.jsonl")
+
+
+# --- scoring ----------------------------------------------------------------------------------------
+
+TICKET = EvalItem("t", "classify", "easy", "My card was billed twice.", {"category": "billing"})
+MESSAGE = EvalItem(
+    "m", "extract", "hard", "Order AB-1234 came to USD 12.50. Reply to ana@shop.io.",
+    {"order_id": "AB-1234", "email": "ana@shop.io", "amount_usd": 12.5},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("item", "answer", "valid", "schema", "correct"),
+    [
+        (TICKET, '{"category": "billing"}', True, True, True),
+        (
+            TICKET,
+            'Sure! {"category": "Billing"} hope that helps',
+            True,
+            False,
+            True,
+        ),  # case: right, off-schema
+        (TICKET, '{"category": "shipping"}', True, True, False),
+        (TICKET, '{"category": "money"}', True, False, False),
+        (TICKET, '{"category": "billing"', False, False, False),
+        (TICKET, "billing", False, False, False),
+        (TICKET, '["billing"]', True, False, False),
+        (MESSAGE, '{"order_id": "AB-1234", "email": "ana@shop.io", "amount_usd": 12.50}', True, True, True),
+        (MESSAGE, '{"order_id": "AB-1234", "email": "ana@shop.io", "amount_usd": 12.5001}', True, True, True),
+        (MESSAGE, '{"order_id": "AB-1234", "email": "ana@shop.io", "amount_usd": null}', True, True, False),
+        (MESSAGE, '{"order_id": "ab1234", "email": "ana@shop.io", "amount_usd": 12.5}', True, False, False),
+        (MESSAGE, '{"order_id": "AB-1234", "email": "ana@shop.io"}', True, False, False),
+    ],
+)
+def test_score_answer(item: EvalItem, answer: str, valid: bool, schema: bool, correct: bool) -> None:
+    s = score_answer(item, answer)
+    assert (s.json_valid, s.schema_ok, s.correct) == (valid, schema, correct)
+
+
+def test_partial_credit_counts_fields() -> None:
+    s = score_answer(MESSAGE, '{"order_id": "AB-1234", "email": "bob@shop.io", "amount_usd": 12.5}')
+    assert (s.fields_correct, s.fields_expected, s.correct) == (2, 3, False)
+
+
+def test_parse_json_answer_refuses_text_without_json() -> None:
+    with pytest.raises(ValueError, match="no JSON object"):
+        parse_json_answer("billing")
+
+
+def test_stratified_sample_is_balanced_and_repeatable() -> None:
+    items = load_eval_set("eval")
+    sample = stratified_sample(items, per_group=5, seed=3)
+    assert Counter((i.task, i.difficulty) for i in sample) == Counter(
+        {(t, d): 5 for t in ("classify", "extract") for d in ("easy", "hard")}
+    )
+    assert sample == stratified_sample(items, per_group=5, seed=3)
+
+
+# --- runs on the real embedded model ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small(embedded_paths: dict[str, Path]):
+    backend = InProcessBackend(embedded_paths["F16"], n_threads=2)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[EvalItem]:
+    return stratified_sample(load_eval_set("eval"), per_group=3, seed=1)
+
+
+def test_run_eval_scores_every_item_and_times_it(small: InProcessBackend, sample: list[EvalItem]) -> None:
+    results = run_eval(small, sample, label="small", progress=False)
+    assert [r.item_id for r in results] == [i.id for i in sample]
+    for r, item in zip(results, sample, strict=True):
+        assert r.e2e_s > 0 and r.prompt_tokens > 0 and r.output_tokens > 0
+        assert r.ttft_s is not None and 0 < r.ttft_s <= r.e2e_s
+        assert r.correct == score_answer(item, r.answer).correct
+    table = summary_frame(results, usd_per_mtok={"small": (1.0, 2.0)})
+    row = table.iloc[0]
+    frame = results_frame(results)
+    usd = (frame["prompt_tokens"].sum() * 1.0 + frame["output_tokens"].sum() * 2.0) / 1e6
+    assert row["items"] == len(sample)
+    assert row["USD per 1k requests"] == pytest.approx(1000 * usd / len(sample))
+    assert row["accuracy %"] == pytest.approx(100 * frame["correct"].mean())
+
+
+def test_constrained_decoding_always_follows_the_schema(
+    small: InProcessBackend, sample: list[EvalItem]
+) -> None:
+    results = run_eval(small, sample, label="small", constrained=True, progress=False)
+    assert all(r.json_valid and r.schema_ok for r in results), [r.answer for r in results if not r.schema_ok]
+    assert all(r.constrained for r in results)
+
+
+def test_constrained_decoding_needs_the_in_process_backend(sample: list[EvalItem]) -> None:
+    class NotLocal:
+        pass
+
+    with pytest.raises(ConfigError, match="InProcessBackend"):
+        run_eval(NotLocal(), sample, label="x", constrained=True)  # type: ignore[arg-type]
+
+
+def test_summary_of_nothing_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="No results"):
+        summary_frame([])
+
+
+def test_save_results_writes_one_line_per_item_with_the_machine(
+    small: InProcessBackend, sample: list[EvalItem], tmp_path: Path
+) -> None:
+    results = run_eval(small, sample[:2], label="small", progress=False)
+    path = save_results(results, tmp_path / "out" / "r.jsonl", machine={"cpu": "test"})
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 2 and lines[0]["machine"] == {"cpu": "test"} and lines[0]["item_id"] == sample[0].id

@@ -1,0 +1,152 @@
+"""The sandbox around each kernel, exercised through the real fork server (grader.zygote), no nbgrader.
+
+A learner cell tries to read the gradebook, the quiz sources and another learner's file, the grader's API key
+(environment and /proc), to reach a server on loopback, to write outside its folder and to leave a process
+behind; others loop forever (with and without ignoring interrupts), print 50 MB on one line, allocate 8 GiB.
+Each is stopped or denied, and the cells after it still run. Skips where the host lacks namespaces (the
+grader then warns, which is tested too).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from grader import sandbox
+from grader.executor import Zygote
+from grader.samples import SNOOP
+
+SECRET = "sk-test-grader-sandbox-0123456789"
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    old = os.environ.get("OPENAI_API_KEY")
+    os.environ["OPENAI_API_KEY"] = SECRET  # the grader's own environment holds a key...
+    z = Zygote()
+    yield z
+    z.close()
+    if old is None:
+        os.environ.pop("OPENAI_API_KEY", None)
+    else:
+        os.environ["OPENAI_API_KEY"] = old
+
+
+@pytest.fixture()
+def course(tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    (root / "autograded" / "alice" / "quiz").mkdir(parents=True)
+    (root / "submitted" / "bob" / "quiz").mkdir(parents=True)
+    (root / "submitted" / "bob" / "quiz" / "quiz.ipynb").write_text("bob's answers")
+    (root / "gradebook.db").write_text("scores")
+    (root / "source").mkdir()
+    (root / "source" / "hidden.ipynb").write_text("assert q01 == 'B'")
+    return root
+
+
+def _policy(course: Path, **limits) -> sandbox.Policy:
+    repo = str(Path(__file__).resolve().parents[1])
+    return sandbox.Policy(
+        cwd=str(course / "autograded" / "alice" / "quiz"),
+        hide=(str(course), repo, "/tmp", "/dev/shm", os.environ.get("HOME", "/root")),
+        keep_ro=tuple(sorted({sys.prefix, sys.base_prefix})),
+        limits=sandbox.Limits(**({"cell_timeout_s": 2.0, "wall_s": 60.0} | limits)),
+    )
+
+
+def _run(z: Zygote, policy: sandbox.Policy, sources: list[str]) -> dict:
+    cells = [{"index": i, "source": s, "checks": None} for i, s in enumerate(sources)]
+    return z.call({"policy": policy.to_json(), "cells": cells})
+
+
+def _text(result: dict, index: int) -> str:
+    outs = result["outputs"].get(str(index), {}).get("outputs", [])
+    return "".join(o.get("text", "") + o.get("ename", "") + o.get("evalue", "") for o in outs)
+
+
+def test_probe_reports_every_step(zygote: Zygote, course: Path) -> None:
+    report = zygote.probe(_policy(course))
+    if report.get("mount_ns") != "ok":
+        pytest.skip(f"no mount namespace on this host: {report}")
+    assert sandbox.warnings(report) == [], report
+    # what a host without the features would be told, by name
+    lines = sandbox.warnings({**report, "net_ns": "failed: EPERM", "user": "not available"})
+    assert any("network namespace" in line and "EPERM" in line for line in lines)
+    assert any("unprivileged user" in line for line in lines)
+
+
+def test_learner_code_sees_nothing_it_should_not(zygote: Zygote, course: Path) -> None:
+    if zygote.probe(_policy(course)).get("mount_ns") != "ok":
+        pytest.skip("no namespaces here")
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    repo = Path(__file__).resolve().parents[1]
+    paths = [
+        str(course / "gradebook.db"),
+        str(course / "source" / "hidden.ipynb"),
+        str(course / "submitted" / "bob" / "quiz" / "quiz.ipynb"),
+        str(repo / "quizzes" / "quiz-03-cost" / "quiz-03-cost.ipynb"),
+        str(repo / "course" / "quiz" / "bank" / "__init__.py"),
+    ]
+    code = SNOOP.replace("SNOOP_PATHS", repr(paths)).replace("SNOOP_PORT", str(port))
+    code = code.replace("SNOOP_WRITE", repr(str(course / "pwned.txt")))
+    before = {p.pid for p in psutil.process_iter()}
+    try:
+        result = _run(zygote, _policy(course), [code, "print('after')"])
+    finally:
+        server.close()
+    seen = _text(result, 0)
+    assert "SNOOP" in seen, seen
+    assert "READ" not in seen and "CONNECTED" not in seen and "WROTE" not in seen, seen
+    assert SECRET not in seen and "OPENAI_API_KEY" not in seen
+    assert not (course / "pwned.txt").exists()
+    assert _text(result, 1).strip() == "after"
+    assert result["sandbox"]["user"] == "ok" if os.geteuid() == 0 else True
+    time.sleep(0.5)
+    left = [
+        p
+        for p in psutil.process_iter(["pid", "cmdline"])
+        if p.pid not in before and "987" in " ".join(p.info["cmdline"] or [])
+    ]
+    assert not left, f"the learner's `sleep 987` outlived its kernel: {left}"
+
+
+def test_loops_are_stopped_and_the_rest_still_runs(zygote: Zygote, course: Path) -> None:
+    ignore = (
+        "import signal\nfor s in (signal.SIGINT, signal.SIGALRM, signal.SIGTERM):\n"
+        "    signal.signal(s, signal.SIG_IGN)\n"
+        "while True:\n    try:\n        pass\n    except BaseException:\n        pass"
+    )
+    sources = ["x = 1", "while True:\n    pass", "y = x + 1", ignore, "print(x, y)"]
+    result = _run(zygote, _policy(course, cell_timeout_s=1.5), sources)
+    assert "CellTimeout" in _text(result, 1)
+    assert "stopped by the grader" in _text(result, 3)
+    assert _text(result, 4).strip() == "1 2", "the kernel is replayed without the looping cell"
+    kinds = [e.split(":")[0] for e in result["events"]]
+    assert kinds.count("stopped") == 2, result["events"]
+
+
+def test_output_cap_memory_and_exceptions(zygote: Zygote, course: Path) -> None:
+    sources = ["print('x' * 50_000_000)", "hog = bytearray(8 * 1024 ** 3)", "1 / 0", "print('fine')"]
+    result = _run(zygote, _policy(course, output_bytes=10_000, memory_mb=1024), sources)
+    assert len(_text(result, 0)) < 11_000 and "dropped by the grader's byte cap" in _text(result, 0)
+    assert any(e.startswith("output_cap:0:") for e in result["events"])
+    assert "MemoryError" in _text(result, 1)
+    assert "ZeroDivisionError" in _text(result, 2)
+    assert _text(result, 3).strip() == "fine"
+
+
+def test_a_fork_per_submission_is_fresh_and_fast(zygote: Zygote, course: Path) -> None:
+    first = _run(zygote, _policy(course), ["leak = 'from the last learner'"])
+    assert first["outputs"]["0"]["outputs"] == []
+    second = _run(zygote, _policy(course), ["print('leak' in dir())"])
+    assert _text(second, 0).strip() == "False"
+    assert second["elapsed_s"] < 5.0  # a fork, not a kernel start (≈ 0.1-0.2 s idle; generous for a busy box)
