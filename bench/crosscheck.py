@@ -6,8 +6,14 @@ core (``taskset``); both clients run pinned to another. Against that same server
 1. the course's sweep (:func:`course.measure.sweep_concurrency`) in the FIXED prompt order (the
    course's behaviour before prompts were drawn at random: short, medium, long, in file order);
 2. the course's sweep in its default seeded RANDOM order;
-3. AIPerf (NVIDIA's serving benchmark, ``aiperf profile``), which samples its prompts itself
-   (``--dataset-sampling-strategy shuffle``), at each level.
+3. AIPerf (NVIDIA's serving benchmark, ``aiperf profile``) sending the SAME prompts in the SAME order
+   as the course's random-order sweep (its input file is that drawn sequence, read with
+   ``--dataset-sampling-strategy sequential``), at each level.
+
+Both tools then send an identical workload, so a difference left between them is the tools' own. With
+``--aiperf-order shuffle`` AIPerf draws its own order instead (the first cross-check did): at
+concurrency 4 the TTFT median then depends on which prompts happen to prefill together, and moves by
+tens of percent from one draw to another even with the same tool.
 
 All three send the bundled prompt set with a unique tag in front of each prompt (so no prompt cache
 helps), the same fixed number of output tokens (``ignore_eos``, temperature 1) and count tokens from
@@ -45,7 +51,7 @@ from course.backends.base import GenerationOptions
 from course.backends.loopback import find_llama_server, llama_server
 from course.backends.tokens import gguf_token_counter
 from course.errors import ServerStartError
-from course.measure import LatencySummary, Prompt, load_prompts, sweep_concurrency
+from course.measure import LatencySummary, Prompt, draw_prompts, load_prompts, sweep_concurrency
 from course.measure.targets import context_for
 from course.models.resolve import resolve_model
 
@@ -56,7 +62,7 @@ TOLERANCE = 0.10  # course ÷ AIPerf within 1 ± this counts as agreement
 # Greedy decoding of random weights can loop on a control token, which llama-server streams as empty
 # text: AIPerf then drops the whole response as an error. Sampling keeps answers textual; speed is the same.
 TEMPERATURE = 1.0
-SALT_ALLOWANCE_TOKENS = len("[aiperf-4-0123456789ab-99] ")  # the longest tag put before a prompt
+SALT_ALLOWANCE_TOKENS = len("[aiperf-4-0123456789ab-999] ")  # the longest tag put before a prompt
 
 
 @dataclass(frozen=True)
@@ -167,12 +173,11 @@ def local_tokenizer(venv_python: Path, gguf_path: Path, out: Path) -> Path:
     return out
 
 
-def salted_prompt_file(path: Path, prompts: Sequence[Prompt], *, copies: int, tag: str) -> None:
-    """AIPerf's single-turn JSONL: each prompt ``copies`` times, each copy with its own tag."""
+def salted_prompt_file(path: Path, sequence: Sequence[Prompt], *, tag: str) -> None:
+    """AIPerf's single-turn JSONL: ``sequence`` in order, each line with its own tag (no prompt cache)."""
     with path.open("w", encoding="utf-8") as fh:
-        for k in range(copies):
-            for i, p in enumerate(prompts):
-                fh.write(json.dumps({"text": f"[{tag}-{k}{i:02d}] {p.text}"}) + "\n")
+        for i, p in enumerate(sequence):
+            fh.write(json.dumps({"text": f"[{tag}-{i:03d}] {p.text}"}) + "\n")
 
 
 def run_aiperf(
@@ -187,25 +192,30 @@ def run_aiperf(
     seed: int,
     work: Path,
     tokenizer: Path,
+    order: str = "sequential",
 ) -> tuple[Figures, dict[str, object]]:
     """One ``aiperf profile`` run at ``level`` in flight; returns its figures and raw summary JSON.
 
-    Its file holds each prompt ``ceil(requests / len(prompts))`` times, each copy tagged apart, and
-    AIPerf draws ``requests`` of them in its own shuffled order: with a whole number of passes that
-    is the course's mix exactly. No AIPerf warm-up (it would use up entries); the course's sweeps
-    have just warmed the same server.
+    ``sequential``: the file is the course's random-order draw (``draw_prompts`` with the same seed),
+    sent in file order, so both tools send the same prompts in the same order. ``shuffle``: the file
+    holds each prompt ``ceil(requests / len(prompts))`` times and AIPerf draws its own order. Every
+    line is tagged apart (never a cached prompt). No AIPerf warm-up (it would use up entries); the
+    course's sweeps have just warmed the same server.
     """
     tag = f"aiperf-{level}-{uuid.uuid4().hex[:12]}"
-    copies = math.ceil(requests / len(prompts))  # never a repeated (cached) prompt
+    if order == "sequential":
+        sequence = draw_prompts(prompts, requests, order="random", seed=seed)
+    else:
+        sequence = list(prompts) * math.ceil(requests / len(prompts))
     data = work / f"prompts-{level}.jsonl"
-    salted_prompt_file(data, prompts, copies=copies, tag=tag)
+    salted_prompt_file(data, sequence, tag=tag)
     out = work / f"aiperf-{level}"
     server = base_url.removesuffix("/v1")
     cmd = [
         str(exe), "profile",
         "--model", model, "--url", server, "--endpoint-type", "chat", "--streaming",
         "--input-file", str(data), "--custom-dataset-type", "single_turn",
-        "--dataset-sampling-strategy", "shuffle", "--random-seed", str(seed),
+        "--dataset-sampling-strategy", order, "--random-seed", str(seed),
         "--concurrency", str(level), "--request-count", str(requests),
         "--osl", str(max_tokens), "--osl-stddev", "0", "--use-legacy-max-tokens",
         "--extra-inputs", "ignore_eos:true", "--extra-inputs", f"temperature:{TEMPERATURE:g}",
@@ -341,6 +351,12 @@ def main() -> int:
     )
     p.add_argument("--max-tokens", type=int, help="output tokens a request (default: 128; 32 with --quick)")
     p.add_argument("--seed", type=int, default=0, help="seed of the course's random order and AIPerf's")
+    p.add_argument(
+        "--aiperf-order",
+        choices=("sequential", "shuffle"),
+        default="sequential",
+        help="sequential: AIPerf sends the course's drawn sequence (default); shuffle: its own order",
+    )
     p.add_argument("--venv", default=str(DEFAULT_VENV), help=f"AIPerf's own venv (default: {DEFAULT_VENV})")
     p.add_argument("--aiperf", help="an existing aiperf executable (default: VENV/bin/aiperf)")
     p.add_argument("--install", action="store_true", help=f"install {AIPERF_SPEC} into --venv if missing")
@@ -379,7 +395,8 @@ def main() -> int:
     print(
         f"Cross-check, {machine()}: model {args.model}, llama-server with {args.parallel} slots "
         f"(-t {args.threads}, {ctx} context a slot), {max_tokens} output tokens (fixed), "
-        f"{requests} requests a level, levels {levels}, bundled prompts ({len(prompts)}), seed {args.seed}"
+        f"{requests} requests a level, levels {levels}, bundled prompts ({len(prompts)}), seed {args.seed}, "
+        f"AIPerf order {args.aiperf_order}"
         + (f", server args {' '.join(args.server_arg)}." if args.server_arg else ".")
     )
     print(f"At start: {load_note()}.", flush=True)
@@ -418,7 +435,7 @@ def main() -> int:
                 figures, _ = run_aiperf(
                     exe, base_url=srv.base_url, model=srv.model_alias, prompts=prompts, level=level,
                     requests=requests, max_tokens=max_tokens, seed=args.seed, work=work,
-                    tokenizer=tokenizer,
+                    tokenizer=tokenizer, order=args.aiperf_order,
                 )  # fmt: skip
                 results[level]["aiperf"] = figures
                 print(

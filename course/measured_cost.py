@@ -25,6 +25,7 @@ import numpy as np
 
 from course.dated_rows import load_rows
 from course.errors import ConfigError, DataError
+from course.saved_results import results_dir as results_dir  # re-exported: labs import it from here
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -162,14 +163,6 @@ def machine_info() -> dict[str, object]:
         "llama_cpp_python": versions.get("llama-cpp-python", versions.get("llama_cpp_python", "")),
         "measured_at_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-
-
-def results_dir() -> Path:
-    """Where labs save results: ``COURSE_RESULTS_DIR``, else ``results/`` at the course's root."""
-    env = os.environ.get("COURSE_RESULTS_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parents[1] / "results"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def measure_decode_tokens_per_s(backend, *, n_tokens: int = 48, repeats: int = 2) -> float:

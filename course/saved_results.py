@@ -1,0 +1,273 @@
+"""Each lab's headline figures, saved as one small JSON file in results/ and read back whole.
+
+A lab ends by calling :func:`save_lab_figures`, which writes ``results/labNN.json``::
+
+    {"schema": 1, "lab": "04", "saved_at_utc": "...", "mode": "offline" | "real API",
+     "machine": {...machine_info()...}, "figures": {...that lab's fields...}}
+
+The memo (lab 07, ``python -m course memo``) and the workshop's pooled table (``python -m grader pool``)
+read them with :func:`read_lab_figures`, which never raises on a participant's file: a missing, partial or
+malformed file becomes a named problem, and the figures that did load are still used. Every field name
+carries its unit; the pydantic models below are the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from course.errors import ConfigError
+
+SCHEMA_VERSION = 1
+Mode = Literal["offline", "real API"]
+
+
+class _Figures(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)  # extra fields are kept, never required
+
+
+class Lab01Figures(_Figures):
+    """Lab 01: the embedded model in-process on this machine."""
+
+    model: str
+    quant: str
+    decode_tokens_per_s: float = Field(gt=0)
+    ttft_s: float | None = Field(default=None, ge=0)
+    gpu_layers_offloaded: int | None = Field(default=None, ge=0)
+
+
+class Lab02Figures(_Figures):
+    """Lab 02: the same prompts, in-process and behind an OpenAI-compatible API (p50 of each request)."""
+
+    n_requests: int = Field(ge=1)
+    output_tokens_per_request: float = Field(gt=0)
+    local_ttft_p50_s: float = Field(ge=0)
+    local_tpot_p50_s: float = Field(gt=0)
+    api_label: str
+    api_ttft_p50_s: float = Field(ge=0)
+    api_tpot_p50_s: float = Field(gt=0)
+    api_model_priced: str
+    api_usd_per_request: float = Field(ge=0)
+    real_api_ttft_p50_s: float | None = Field(default=None, ge=0)
+    real_api_tpot_p50_s: float | None = Field(default=None, gt=0)
+
+
+class ConcurrencyLevel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    concurrency: int = Field(ge=1)
+    output_tokens_per_s: float = Field(ge=0)
+    ttft_p50_s: float = Field(ge=0)
+    tpot_p50_s: float = Field(ge=0)
+    goodput_requests_per_s: float | None = Field(default=None, ge=0)
+
+
+class Lab03Figures(_Figures):
+    """Lab 03: a concurrency sweep against one server (the batching one when it was built)."""
+
+    server: str
+    levels: list[ConcurrencyLevel] = Field(min_length=1)
+
+
+class Lab04Figures(_Figures):
+    """Lab 04: cost per 1M tokens on both sides, from this machine's measured throughput."""
+
+    decode_tokens_per_s: float = Field(gt=0)
+    gpu: str
+    gpu_usd_per_hour: float = Field(gt=0)
+    served_model: str
+    self_usd_per_mtok: float = Field(ge=0)
+    api_model: str
+    api_blended_usd_per_mtok: float = Field(ge=0)
+    break_even_tokens_per_day: float | None = Field(default=None, ge=0)
+
+
+class QualitySide(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    n_items: int = Field(ge=1)
+    accuracy: float = Field(ge=0, le=1)
+    usd_per_mtok: float = Field(ge=0)
+    usd_per_correct_answer: float | None = Field(default=None, ge=0)
+
+
+class Lab05Figures(_Figures):
+    """Lab 05: quality on the learner's workload, per side."""
+
+    workload: str
+    sides: list[QualitySide] = Field(min_length=1)
+
+
+class RoutedPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    accuracy: float = Field(ge=0, le=1)
+    usd_per_1k_requests: float = Field(ge=0)
+    local_share: float = Field(ge=0, le=1)
+
+
+class Lab06Figures(_Figures):
+    """Lab 06: the hybrid router against both single-sided baselines, and the replayed migration."""
+
+    n_requests: int = Field(ge=1)
+    policies: list[RoutedPolicy] = Field(min_length=1)  # "all local", "all API", "router", ...
+    migration_final_phase: str | None = None
+    migration_final_open_share: float | None = Field(default=None, ge=0, le=1)
+    migration_rollbacks: int | None = Field(default=None, ge=0)
+
+
+FIGURES_BY_LAB: dict[str, type[_Figures]] = {
+    "01": Lab01Figures,
+    "02": Lab02Figures,
+    "03": Lab03Figures,
+    "04": Lab04Figures,
+    "05": Lab05Figures,
+    "06": Lab06Figures,
+}
+
+
+class SavedLab(BaseModel):
+    """One results/labNN.json as saved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: int = Field(alias="schema")
+    lab: str
+    saved_at_utc: datetime
+    mode: Mode
+    machine: dict[str, Any]
+    figures: dict[str, Any]
+
+    def typed_figures(self) -> _Figures:
+        return FIGURES_BY_LAB[self.lab].model_validate(self.figures)
+
+
+def results_dir() -> Path:
+    """Where labs save results: ``COURSE_RESULTS_DIR``, else ``results/`` at the course's root."""
+    env = os.environ.get("COURSE_RESULTS_DIR")
+    path = Path(env) if env else Path(__file__).resolve().parents[1] / "results"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def lab_file(lab: str, folder: Path | None = None) -> Path:
+    return (folder or results_dir()) / f"lab{lab}.json"
+
+
+def save_lab_figures(
+    lab: str,
+    figures: _Figures | dict[str, Any],
+    *,
+    mode: Mode,
+    machine: dict[str, Any] | None = None,
+    folder: Path | None = None,
+) -> Path:
+    """Validate ``figures`` against the lab's schema and write ``labNN.json`` atomically (replacing it)."""
+    if lab not in FIGURES_BY_LAB:
+        raise ConfigError(
+            f"No saved-figures schema for lab {lab!r}.", fix=f"Use one of {sorted(FIGURES_BY_LAB)}."
+        )
+    model = FIGURES_BY_LAB[lab]
+    try:
+        typed = figures if isinstance(figures, model) else model.model_validate(dict(figures))
+    except ValidationError as exc:
+        raise ConfigError(
+            f"Lab {lab}'s figures do not fit their schema: {_first_error(exc)}",
+            fix=f"Pass the fields of course.saved_results.{model.__name__}.",
+        ) from exc
+    if machine is None:
+        from course.measured_cost import machine_info
+
+        machine = machine_info()
+    record = {
+        "schema": SCHEMA_VERSION,
+        "lab": lab,
+        "saved_at_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "mode": mode,
+        "machine": machine,
+        "figures": typed.model_dump(mode="json"),
+    }
+    path = lab_file(lab, folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, suffix=".partial", delete=False, encoding="utf-8"
+    ) as fh:
+        json.dump(record, fh, indent=1, ensure_ascii=False)
+    Path(fh.name).replace(path)
+    return path
+
+
+@dataclass(frozen=True)
+class LoadedResults:
+    """What one results folder holds: the labs that loaded, and a line for each that did not."""
+
+    folder: Path
+    labs: dict[str, SavedLab] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def figures(self, lab: str) -> Any | None:
+        """That lab's typed figures (e.g. :class:`Lab04Figures`), or None when it is missing or broken."""
+        saved = self.labs.get(lab)
+        return saved.typed_figures() if saved else None
+
+    @property
+    def missing(self) -> list[str]:
+        return [lab for lab in FIGURES_BY_LAB if lab not in self.labs]
+
+
+def read_lab_figures(folder: str | Path) -> LoadedResults:
+    """Read every ``labNN.json`` in ``folder``; never raises for a file's content (see ``problems``)."""
+    folder = Path(folder)
+    loaded = LoadedResults(folder=folder)
+    if not folder.is_dir():
+        loaded.problems.append(f"{folder}: no such folder (run the labs, or pass the folder they saved into)")
+        return loaded
+    for lab in FIGURES_BY_LAB:
+        path = lab_file(lab, folder)
+        if not path.exists():
+            continue
+        problem = _load_one(path, lab, loaded)
+        if problem:
+            loaded.problems.append(f"{path.name}: {problem}")
+    return loaded
+
+
+def _load_one(path: Path, lab: str, loaded: LoadedResults) -> str | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return "not text (is it really a course results file?)"
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg} at line {exc.lineno}); run lab {lab} again to rewrite it"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not isinstance(raw, dict):
+        return "not a JSON object"
+    if raw.get("schema") != SCHEMA_VERSION:
+        return f"schema {raw.get('schema')!r}, this course reads schema {SCHEMA_VERSION}; run lab {lab} again"
+    if raw.get("lab") != lab:
+        return f"says it is lab {raw.get('lab')!r}, but its name says lab {lab}"
+    try:
+        saved = SavedLab.model_validate(raw)
+        saved.typed_figures()
+    except ValidationError as exc:
+        return f"{_first_error(exc)}; run lab {lab} again to rewrite it"
+    loaded.labs[lab] = saved
+    return None
+
+
+def _first_error(exc: ValidationError) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
