@@ -77,6 +77,22 @@ class Figures:
     n_failed: int = 0
 
 
+def median_figures(runs: Sequence[Figures]) -> Figures:
+    """Each metric's median over repeated runs of one tool (counts are summed)."""
+
+    def med(attr: str) -> float:
+        values = sorted(v for v in (getattr(r, attr) for r in runs) if not math.isnan(v))
+        if not values:
+            return math.nan
+        mid = len(values) // 2
+        return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+    return Figures(
+        med("output_tokens_per_s"), med("tpot_p50_s"), med("ttft_p50_s"), med("chunk_gap_p50_s"),
+        sum(r.n_ok for r in runs), sum(r.n_failed for r in runs),
+    )  # fmt: skip
+
+
 def course_figures(s: LatencySummary) -> Figures:
     return Figures(s.output_tokens_per_s, s.tpot_p50_s, s.ttft_p50_s, s.itl_p50_s, s.n_ok, s.n_failed)
 
@@ -300,8 +316,10 @@ def fmt(value: float, scale: float) -> str:
     return "-" if math.isnan(value) else f"{value * scale:.1f}"
 
 
-def report(results: dict[int, dict[str, Figures]]) -> list[str]:
-    rows, notes, lines = [], {}, []
+def report(runs: dict[int, dict[str, list[Figures]]]) -> list[str]:
+    """The side-by-side table (medians over repeats), each repeat's compared figures, and RATIO lines."""
+    results = {level: {k: median_figures(v) for k, v in tools.items()} for level, tools in runs.items()}
+    rows, notes, lines, spread = [], {}, [], []
     for level, tools in results.items():
         ref = tools["aiperf"]
         for label, attr, scale, note in METRICS:
@@ -316,6 +334,11 @@ def report(results: dict[int, dict[str, Figures]]) -> list[str]:
                 "random ÷ AIPerf": f"{ratio(rand, ind):.2f}",
             })  # fmt: skip
             notes[label] = note
+            if attr in COMPARED and len(runs[level]["aiperf"]) > 1:
+                each = {k: ", ".join(fmt(getattr(f, attr), scale) for f in runs[level][k])
+                        for k in ("course random", "aiperf")}  # fmt: skip
+                mine, theirs = each["course random"], each["aiperf"]
+                spread.append(f"  level {level} {label}: course random {mine} | AIPerf {theirs}")
         for attr in COMPARED:
             r = ratio(getattr(tools["course random"], attr), getattr(ref, attr))
             ok = not math.isnan(r) and abs(r - 1) <= TOLERANCE
@@ -324,6 +347,10 @@ def report(results: dict[int, dict[str, Figures]]) -> list[str]:
                 f"RATIO {name} at concurrency {level}, course (random order) ÷ AIPerf: {r:.3f} "
                 f"(target 0.90–1.10: {'meets' if ok else 'OUTSIDE'} target)"
             )
+    if spread:
+        repeats = len(next(iter(runs.values()))["aiperf"])
+        lines = ["", f"Each of the {repeats} interleaved repeats (the table shows their medians):", *spread,
+                 "", *lines]  # fmt: skip
     out = [table(rows), "", "Definitions:"]
     out += [f"  {label}: {note}" for label, note in notes.items()]
     out.append(
@@ -331,7 +358,7 @@ def report(results: dict[int, dict[str, Figures]]) -> list[str]:
         "of tok/s; the course times it (no TTFT) and counts its tokens. Both sample at temperature 1, so "
         "random weights do not loop on a control token that streams as empty text"
     )
-    return [*out, "", *lines]
+    return [*out, *([""] if lines[0] else []), *lines]
 
 
 def load_note() -> str:
@@ -350,6 +377,13 @@ def main() -> int:
         "--requests", type=int, default=12, help="timed requests a level (default: 12, the set once)"
     )
     p.add_argument("--max-tokens", type=int, help="output tokens a request (default: 128; 32 with --quick)")
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="course (random order) and AIPerf runs a level, interleaved; the table shows medians "
+        "(default: 1)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the course's random order and AIPerf's")
     p.add_argument(
         "--aiperf-order",
@@ -402,7 +436,19 @@ def main() -> int:
     print(f"At start: {load_note()}.", flush=True)
     work = Path(tempfile.mkdtemp(prefix="crosscheck-"))
     tokenizer = local_tokenizer(exe.parent / "python", path, work / "tokenizer")
-    results: dict[int, dict[str, Figures]] = {level: {} for level in levels}
+    results: dict[int, dict[str, list[Figures]]] = {
+        level: {"course fixed": [], "course random": [], "aiperf": []} for level in levels
+    }
+
+    def run_course(srv, level: int, order: str) -> None:
+        sweep = sweep_concurrency(
+            srv.backend, levels=(level,), requests_per_level=requests, prompts=prompts, options=options,
+            warmup=1, progress=False, order=order, seed=args.seed, label=f"course {order}",
+        )  # fmt: skip
+        s = sweep.levels[0]
+        results[level][f"course {order}"].append(course_figures(s))
+        print(f"  course {order:6} @{level}: {s.n_ok}/{s.n_requests} ok, mix {s.prompt_mix}", flush=True)
+
     started = time.monotonic()
     with affinity(server_cores):
         server = llama_server(
@@ -419,29 +465,20 @@ def main() -> int:
             f"server pid {srv.pid}: {taskset(srv.pid, server_cores)}; clients on cores {sorted(client_cores)}"
         )
         with affinity(client_cores):
-            for level in levels:  # the three runs of a level back to back, so they share the machine's load
-                for order in ("fixed", "random"):
-                    sweep = sweep_concurrency(
-                        srv.backend, levels=(level,), requests_per_level=requests, prompts=prompts,
-                        options=options, warmup=1, progress=False, order=order, seed=args.seed,
-                        label=f"course {order}",
+            for level in levels:  # a level's runs back to back and interleaved, so they share the load
+                run_course(srv, level, "fixed")
+                for _ in range(max(1, args.repeats)):
+                    run_course(srv, level, "random")
+                    figures, _ = run_aiperf(
+                        exe, base_url=srv.base_url, model=srv.model_alias, prompts=prompts, level=level,
+                        requests=requests, max_tokens=max_tokens, seed=args.seed, work=work,
+                        tokenizer=tokenizer, order=args.aiperf_order,
                     )  # fmt: skip
-                    s = sweep.levels[0]
-                    results[level][f"course {order}"] = course_figures(s)
+                    results[level]["aiperf"].append(figures)
                     print(
-                        f"  course {order:6} @{level}: {s.n_ok}/{s.n_requests} ok, mix {s.prompt_mix}",
+                        f"  AIPerf        @{level}: {figures.n_ok} ok, {figures.n_failed} counted as errors",
                         flush=True,
                     )
-                figures, _ = run_aiperf(
-                    exe, base_url=srv.base_url, model=srv.model_alias, prompts=prompts, level=level,
-                    requests=requests, max_tokens=max_tokens, seed=args.seed, work=work,
-                    tokenizer=tokenizer, order=args.aiperf_order,
-                )  # fmt: skip
-                results[level]["aiperf"] = figures
-                print(
-                    f"  AIPerf        @{level}: {figures.n_ok} ok, {figures.n_failed} counted as errors",
-                    flush=True,
-                )
     finally:
         server.__exit__(None, None, None)
         if not args.keep:

@@ -9,12 +9,18 @@
   report QUIZ               item analysis (difficulty, discrimination, distractors) as HTML, CSV and PNG
   status                    what is released, submitted, graded, flagged; what the sandbox isolates
 
+The workshop's commands (their own modules):
+  kit OUT                   an offline kit for a room's laptops (wheels, models, released quizzes)
+  pool RESULTS...           pooled results of many participants: one table and a few plots
+  hub                       a JupyterHub for a room on loopback, with nbgrader's exchange
+
 Exit status: 0 done; 1 done, but something needs the instructor's attention (listed); 2 error.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -22,6 +28,10 @@ from pathlib import Path
 from course.errors import CourseError
 from grader import course_dir
 from grader.course_dir import open_course
+
+# Each module defines add_command(add): it calls add(name, help, description), adds its arguments and sets
+# handler=fn(args) -> exit status. Imported when the parser is built; keep their top-level imports light.
+WORKSHOP_COMMANDS: tuple[str, ...] = ()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         "submissions, graded, flagged for attention, feedback pages; and what the sandbox isolates here.",
     )
     p.set_defaults(handler=_status)
+
+    for module_name in WORKSHOP_COMMANDS:
+        module = importlib.import_module(module_name)
+        module.add_command(add)
     return parser
 
 

@@ -116,7 +116,7 @@ def test_report_prints_both_orders_definitions_and_ratio_lines() -> None:
     ind = crosscheck.Figures(100.0, 0.010, 0.050, 0.010, 12)
     near = crosscheck.Figures(105.0, 0.0104, 0.052, 0.011, 12)
     far = crosscheck.Figures(80.0, 0.020, 0.500, 0.020, 12)
-    lines = crosscheck.report({4: {"course fixed": far, "course random": near, "aiperf": ind}})
+    lines = crosscheck.report({4: {"course fixed": [far], "course random": [near], "aiperf": [ind]}})
     text = "\n".join(lines)
     assert "course fixed" in text and "course random" in text and "0.80" in text  # fixed ÷ AIPerf tok/s
     assert "inter_token_latency" in text and "per CHUNK" in text  # definitions are spelled out
@@ -124,8 +124,20 @@ def test_report_prints_both_orders_definitions_and_ratio_lines() -> None:
     assert len(ratio_lines) == 3
     assert all("meets" in line for line in ratio_lines)
     assert "RATIO output tok/s at concurrency 4, course (random order) ÷ AIPerf: 1.050" in text
-    off = crosscheck.report({1: {"course fixed": far, "course random": far, "aiperf": ind}})
+    off = crosscheck.report({1: {"course fixed": [far], "course random": [far], "aiperf": [ind]}})
     assert sum("OUTSIDE" in line for line in off) == 3
+
+
+def test_repeats_are_listed_and_the_table_shows_their_medians() -> None:
+    ind = [crosscheck.Figures(100.0, 0.010, t, 0.010, 12) for t in (0.050, 0.070, 0.060)]
+    mine = [crosscheck.Figures(104.0, 0.010, t, 0.010, 12) for t in (0.200, 0.062, 0.058)]
+    lines = crosscheck.report({4: {"course fixed": mine[:1], "course random": mine, "aiperf": ind}})
+    text = "\n".join(lines)
+    assert "Each of the 3 interleaved repeats" in text
+    assert "level 4 TTFT p50 ms: course random 200.0, 62.0, 58.0 | AIPerf 50.0, 70.0, 60.0" in text
+    # medians 62 and 60 ms: one slow outlier run does not decide the ratio
+    assert "RATIO TTFT p50 ms at concurrency 4, course (random order) ÷ AIPerf: 1.033 (target" in text
+    assert crosscheck.median_figures(mine).n_ok == 36
 
 
 def test_aiperf_prompt_file_is_the_course_sequence_with_every_line_unique(tmp_path) -> None:
