@@ -26,6 +26,15 @@ NO_AMX := $(shell printf '' | $${CC:-cc} -mno-amx-int8 -x c -c -o /dev/null - 2>
 override CMAKE_ARGS := $(strip $(CMAKE_ARGS) $(NO_AMX))
 export CMAKE_ARGS
 LAB_PORT ?= 8888
+# Set-up keeps the llama-cpp-python wheel it compiled here (still one compile), so that
+# `python -m grader kit OUT` can ship it to a room's laptops.
+LLAMA_WHEELS := $(COURSE_CACHE)/wheels
+# WHEELHOUSE: install from a folder of wheels alone (a workshop's offline kit: no index, no compiler, no
+# network), e.g. `make lab WHEELHOUSE=../wheels`. Unset: from PyPI, and llama-cpp-python compiles here.
+WHEELHOUSE ?=
+# The course's extras set-up installs: dev (tests, lint, browser test) here; none from a wheelhouse (a
+# participant needs the course, not its tests; `EXTRAS=dev` if the kit was built with them).
+EXTRAS ?= $(if $(WHEELHOUSE),,dev)
 
 .PHONY: help setup model lab lab-instructor test lint format bench llama-server clean clean-venv
 
@@ -33,17 +42,41 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml constraints.txt
+ifdef WHEELHOUSE
+	@echo ">>> Creating $(VENV) and installing the course from $(WHEELHOUSE) alone (no index, no compiler)."
+	@test -d "$(WHEELHOUSE)" || { echo "error: no wheel folder at $(WHEELHOUSE) (WHEELHOUSE=...)." >&2; \
+	  echo "  How to fix: point WHEELHOUSE at the kit's wheels/ folder, e.g. WHEELHOUSE=../wheels." >&2; exit 2; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@start=$$(date +%s); \
+	  $(PY) -m pip install --no-index --find-links "$(WHEELHOUSE)" --no-compile \
+	  -c constraints.txt -e ".$(if $(EXTRAS),[$(EXTRAS)])" \
+	  && echo ">>> Installed offline in $$(( $$(date +%s) - start )) s."
+else
 	@echo ">>> Creating $(VENV) and installing the course (first time: about 5 minutes;"
 	@echo ">>> llama-cpp-python compiles llama.cpp from source on this machine, please wait)."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -c 'import llama_cpp' 2>/dev/null || { rm -rf "$(LLAMA_PYBUILD)"; \
-	  $(PY) -m pip cache remove 'llama_cpp_python*' >/dev/null 2>&1 || true; }
-	@start=$$(date +%s); \
+	@have=$$($(PY) -c 'import importlib.metadata as m, llama_cpp; print(m.version("llama_cpp_python"))' \
+	  2>/dev/null); \
+	if grep -qx "llama-cpp-python==$$have" constraints.txt; then \
+	  ls "$(LLAMA_WHEELS)"/llama_cpp_python-*.whl >/dev/null 2>&1 || { \
+	    cached=$$($(PY) -m pip cache list llama_cpp_python --format=abspath 2>/dev/null | tail -n 1); \
+	    [ -z "$$cached" ] || { mkdir -p "$(LLAMA_WHEELS)" && cp "$$cached" "$(LLAMA_WHEELS)/"; }; }; \
+	else \
+	  rm -rf "$(LLAMA_PYBUILD)" "$(LLAMA_WHEELS)"/llama_cpp_python-*.whl; \
+	  $(PY) -m pip cache remove 'llama_cpp_python*' >/dev/null 2>&1 || true; \
+	  start=$$(date +%s); \
 	  CMAKE_ARGS="$(CMAKE_ARGS) $(LLAMA_SERVER_CMAKE_ARGS)" SKBUILD_BUILD_DIR="$(LLAMA_PYBUILD)" \
 	  SKBUILD_BUILD_TARGETS=llama-server \
-	  $(PY) -m pip install --progress-bar on -c constraints.txt -e ".[dev]" \
+	  $(PY) -m pip wheel --progress-bar on --no-deps -c constraints.txt --wheel-dir "$(LLAMA_WHEELS)" \
+	  llama-cpp-python \
+	  && echo ">>> llama-cpp-python compiled in $$(( $$(date +%s) - start )) s: $(LLAMA_WHEELS)"; \
+	fi
+	@start=$$(date +%s); \
+	  $(PY) -m pip install --progress-bar on --find-links "$(LLAMA_WHEELS)" --only-binary llama-cpp-python \
+	  -c constraints.txt -e ".$(if $(EXTRAS),[$(EXTRAS)])" \
 	  && echo ">>> Installed in $$(( $$(date +%s) - start )) s."
+endif
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create the virtual environment and install everything

@@ -3,8 +3,9 @@
 The phases follow seed 004 (2026): shadow (weeks 1-2, 0% of traffic answered by the open model, every
 request also run through it and compared offline), canary (weeks 3-4, 5-10%), gradual (weeks 5-8:
 25%, 50%, 75%, each held a week or more), full (week 9 on, 100%, the API kept as a fallback).
-:func:`run_migration` walks the plan with weekly measurements: a step advances only when its gate
-passes, holds when a measurement is missing or borderline, and rolls back one step when it fails.
+:func:`run_migration` walks the plan with weekly measurements (through :class:`PlanWalk`, which
+:mod:`course.migration_replay` also uses for a replayed day): a step advances only when its gate passes,
+holds when a measurement is missing or borderline, and rolls back one step when it fails.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def check_gate(metrics: WeekMetrics, gate: Gate = Gate()) -> GateResult:
     if drop > gate.max_quality_drop:
         fails.append(f"quality {drop:.1%} below the API (limit {gate.max_quality_drop:.0%})")
     else:
-        notes.append(f"quality within {gate.max_quality_drop:.0%} of the API ({drop:.1%} behind)")
+        gap = f"{drop:.1%} behind" if drop >= 0 else f"{-drop:.1%} ahead"
+        notes.append(f"quality within {gate.max_quality_drop:.0%} of the API ({gap})")
     if metrics.error_rate_open > gate.max_error_rate:
         fails.append(f"error rate {metrics.error_rate_open:.1%} (limit {gate.max_error_rate:.1%})")
     if metrics.p95_latency_s_open is not None and metrics.p95_latency_s_api:
@@ -124,6 +126,42 @@ class WeekRow:
     self_host_usd: float | None = None
 
 
+class PlanWalk:
+    """Where a rollout stands in its plan; each gate result moves it one period on.
+
+    A step advances only after its minimum number of periods (``Step.weeks``; a period is a week in
+    :func:`run_migration`, a window of hours in :mod:`course.migration_replay`); a failed gate rolls
+    back one step (the shadow step stays where it is); the full step stays full.
+    """
+
+    def __init__(self, plan: Sequence[Step], *, period: str = "week") -> None:
+        if not plan:
+            raise ConfigError("The plan has no steps.", fix="Build one with migration_plan().")
+        self.plan = tuple(plan)
+        self.period = period
+        self.index = 0
+        self.periods_in_step = 0
+
+    @property
+    def step(self) -> Step:
+        """The step the next period runs at."""
+        return self.plan[self.index]
+
+    def record(self, result: GateResult) -> GateResult:
+        """Count one period at the current step and apply the gate's ``result``; returns what was done."""
+        step = self.step
+        self.periods_in_step += 1
+        action, reasons = result.action, result.reasons
+        if action == "advance" and self.periods_in_step < step.weeks:
+            reasons = (*reasons, f"{self.period} {self.periods_in_step} of {step.weeks} at this step")
+            action = "hold"
+        if action == "advance" and self.index < len(self.plan) - 1:
+            self.index, self.periods_in_step = self.index + 1, 0
+        elif action == "roll back":
+            self.index, self.periods_in_step = max(0, self.index - 1), 0
+        return GateResult(action, reasons)
+
+
 def run_migration(
     plan: Sequence[Step],
     weeks: Sequence[WeekMetrics],
@@ -138,29 +176,19 @@ def run_migration(
     Shadow weeks pay for both paths (the API answers everything; the open model sees a copy). After
     a full step the API stays configured as the fallback: its fixed costs remain, its tokens do not.
     """
-    if not plan:
-        raise ConfigError("The plan has no steps.", fix="Build one with migration_plan().")
+    walk = PlanWalk(plan)
     priced = api is not None and setup is not None and tokens_per_day is not None
-    index, weeks_in_step, rows = 0, 0, []
+    rows = []
     for number, metrics in enumerate(weeks, start=1):
-        step = plan[index]
-        weeks_in_step += 1
-        result = check_gate(metrics, gate)
+        step = walk.step
         api_usd = usd_own = None
         if priced:
             api_tokens = tokens_per_day * (1 - step.open_share)  # type: ignore[operator]
             own_tokens = tokens_per_day if step.mirrored else tokens_per_day * step.open_share  # type: ignore[operator]
             api_usd = api_monthly_cost(api, api_tokens).usd_per_month * 7 / DAYS_PER_MONTH  # type: ignore[arg-type]
             usd_own = self_host_monthly_cost(setup, own_tokens).usd_per_month * 7 / DAYS_PER_MONTH  # type: ignore[arg-type]
-        action: Action = result.action
-        reasons = result.reasons
-        if action == "advance" and weeks_in_step < step.weeks:
-            action, reasons = "hold", (*reasons, f"week {weeks_in_step} of {step.weeks} at this step")
-        rows.append(WeekRow(number, step.phase, step.open_share, action, reasons, api_usd, usd_own))
-        if action == "advance" and index < len(plan) - 1:
-            index, weeks_in_step = index + 1, 0
-        elif action == "roll back":
-            index, weeks_in_step = max(0, index - 1), 0
+        done = walk.record(check_gate(metrics, gate))
+        rows.append(WeekRow(number, step.phase, step.open_share, done.action, done.reasons, api_usd, usd_own))
     return tuple(rows)
 
 

@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -74,6 +74,7 @@ class Lab03Figures(_Figures):
 
     server: str
     levels: list[ConcurrencyLevel] = Field(min_length=1)
+    requests_per_level: int | None = Field(default=None, ge=1)
 
 
 class Lab04Figures(_Figures):
@@ -87,6 +88,17 @@ class Lab04Figures(_Figures):
     api_model: str
     api_blended_usd_per_mtok: float = Field(ge=0)
     break_even_tokens_per_day: float | None = Field(default=None, ge=0)
+    # the assumptions behind those figures (optional: files saved before they were added lack them)
+    gpu_provider: str | None = None
+    gpu_aggregate_tokens_per_s: float | None = Field(default=None, gt=0)
+    utilisation: float | None = Field(default=None, gt=0, le=1)
+    batching_gain: float | None = Field(default=None, ge=1)
+    roofline_ratio: float | None = Field(default=None, gt=0)
+    engineering_hours_per_month: float | None = Field(default=None, ge=0)
+    staff_usd_per_hour: float | None = Field(default=None, ge=0)
+    api_price_as_of: date | None = None
+    gpu_price_as_of: date | None = None
+    break_even_reason: str | None = None
 
 
 class QualitySide(BaseModel):
@@ -97,6 +109,9 @@ class QualitySide(BaseModel):
     accuracy: float = Field(ge=0, le=1)
     usd_per_mtok: float = Field(ge=0)
     usd_per_correct_answer: float | None = Field(default=None, ge=0)
+    side: Literal["local", "API"] | None = None  # which side of the comparison this row is
+    constrained: bool = False  # JSON-schema-constrained decoding (local side only)
+    hard_accuracy: float | None = Field(default=None, ge=0, le=1)
 
 
 class Lab05Figures(_Figures):
@@ -104,6 +119,7 @@ class Lab05Figures(_Figures):
 
     workload: str
     sides: list[QualitySide] = Field(min_length=1)
+    local_price_note: str | None = None  # where the local side's USD per 1M tokens came from
 
 
 class RoutedPolicy(BaseModel):
@@ -123,6 +139,12 @@ class Lab06Figures(_Figures):
     migration_final_phase: str | None = None
     migration_final_open_share: float | None = Field(default=None, ge=0, le=1)
     migration_rollbacks: int | None = Field(default=None, ge=0)
+    # how the router decided and what it was compared with (optional: files saved before lack them)
+    router_rule: str | None = None  # e.g. "min token log-prob >= -0.3; valid JSON following the schema"
+    api_label: str | None = None
+    local_usd_per_mtok: float | None = Field(default=None, ge=0)
+    local_price_note: str | None = None  # where the local side's USD per 1M tokens came from
+    migration_open_path: str | None = None  # what the replayed migration moved traffic onto
 
 
 FIGURES_BY_LAB: dict[str, type[_Figures]] = {

@@ -31,7 +31,7 @@ from grader.course_dir import open_course
 
 # Each module defines add_command(add): it calls add(name, help, description), adds its arguments and sets
 # handler=fn(args) -> exit status. Imported when the parser is built; keep their top-level imports light.
-WORKSHOP_COMMANDS: tuple[str, ...] = ()
+WORKSHOP_COMMANDS: tuple[str, ...] = ("grader.hub.command", "grader.kit", "grader.pool")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ import ast
 import html
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,5 +214,10 @@ def generate(folder: CourseFolder, quiz_id: str, *, learners: list[str] | None =
             out = folder.feedback(learner, quiz_id) / f"{quiz_id}.html"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(page, encoding="utf-8")
+            # nbgrader's Release feedback (formgrader, the exchange) names the learner's copy after the
+            # submission's timestamp and secret: keep them by the page, as nbgrader's generate_feedback does
+            for name in ("timestamp.txt", "submission_secret.txt"):
+                if (folder.autograded(learner, quiz_id) / name).is_file():
+                    shutil.copyfile(folder.autograded(learner, quiz_id) / name, out.parent / name)
             pages.append(out)
     return FeedbackResult(tuple(pages), tuple(skipped))

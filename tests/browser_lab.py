@@ -293,13 +293,18 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
-def _is_image(output: dict) -> bool:
-    return any(key.startswith("image/") for key in output.get("data", {}))
+def _is_image(output: dict) -> int:
+    """1 for an image output; for an HTML one without an image alternative, the <img> tags it carries."""
+    data = output.get("data", {})
+    if any(key.startswith("image/") for key in data):
+        return 1
+    html = data.get("text/html", "")
+    return len(re.findall(r"<img\b", html if isinstance(html, str) else "".join(html)))
 
 
 def produced_images(cell: dict, widget_state: dict) -> int:
-    """Images the kernel sent for ``cell``: its own outputs plus those inside the Output widgets of the widget
-    views it shows (from the widget state Lab saves with the notebook)."""
+    """Images the kernel sent for ``cell``: its own outputs (an HTML page's embedded images too) plus those
+    inside the Output widgets of the widget views it shows (from the widget state Lab saves with it)."""
     count = 0
     for output in cell.get("outputs", []):
         count += _is_image(output)

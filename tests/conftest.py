@@ -35,6 +35,14 @@ def hermetic_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def executed_in_lab() -> dict[str, tuple[Path, Path]]:
+    """Notebooks tests/test_browser.py ran to the end in JupyterLab this session: relpath -> (the copy Lab
+    saved, with its outputs; the results folder its labs wrote). tests/test_notebooks.py checks those
+    outputs instead of running the notebook a second time (nbclient runs it when the browser test did not)."""
+    return {}
+
+
+@pytest.fixture(scope="session")
 def embedded_paths(hermetic_cache: Path) -> dict[str, Path]:
     """quant -> path of every embedded variant, in the tests' temporary cache (built once, < 2 s)."""
     return ensure_all_variants()

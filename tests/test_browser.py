@@ -97,7 +97,11 @@ def lab(course_copy: Path) -> Iterator[RunningLab]:
     )
     assert moved == 1, f"`make lab` no longer passes --ServerApp.root_dir once: {command}"
     # COURSE_QUICK: labs score small samples (what the browser checks does not need the full workload).
-    env = lab_env(COURSE_QUICK="1", **quiet_lab_settings(course_copy.parent))
+    env = lab_env(
+        COURSE_QUICK="1",
+        COURSE_RESULTS_DIR=str(course_copy / "results"),  # one results folder, as a learner has
+        **quiet_lab_settings(course_copy.parent),
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     with started(command, cwd=course_copy, env=env, log_path=RESULTS / "lab.log") as running:
         yield running
@@ -129,10 +133,18 @@ def test_notebooks_are_discovered():
 
 
 @pytest.mark.parametrize("relpath", NOTEBOOKS)
-def test_notebook_in_lab(relpath: str, lab: RunningLab, page: sync_api.Page, course_copy: Path):
+def test_notebook_in_lab(
+    relpath: str,
+    lab: RunningLab,
+    page: sync_api.Page,
+    course_copy: Path,
+    executed_in_lab: dict[str, tuple[Path, Path]],
+):
     committed = hashlib.sha256((ROOT / relpath).read_bytes()).hexdigest()
     report = check_notebook(page, lab, copy_root=course_copy, relpath=relpath, shots=RESULTS)
     REPORTS.append(report)
+    if not report.errors and not report.lab_problems:  # ran to the end: test_notebooks checks these outputs
+        executed_in_lab[relpath] = (course_copy / relpath, course_copy / "results")
     (RESULTS / "report.json").write_text(as_json(REPORTS), encoding="utf-8")
     assert hashlib.sha256((ROOT / relpath).read_bytes()).hexdigest() == committed, (
         "committed notebook changed"

@@ -208,7 +208,10 @@ def test_one_wrong_answer_loses_its_points_and_tampering_gains_nothing(
 # --- the learner's commands --------------------------------------------------------------------------------
 
 
-def test_fetch_then_check_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_then_check_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "results"))
     quiz_id = QUIZ_IDS[0]
     quiz = QUIZZES[quiz_id]
     assert course_main(["quiz", "fetch", quiz_id, "--dest", str(tmp_path)]) == 0
@@ -227,6 +230,8 @@ def test_fetch_then_check_from_the_command_line(tmp_path: Path, capsys: pytest.C
     assert f"{first_numeric.total_points} / {quiz.total_points} points" in out
     assert first_numeric.explanation.strip()[:40] in out, "the explanation is shown after grading"
     assert copy.read_bytes() == before, "check never changes the learner's file"
+    saved = json.loads((tmp_path / "results" / f"{quiz_id}.json").read_text(encoding="utf-8"))
+    assert saved["points"] == first_numeric.total_points, "the score is saved for the workshop's pool"
     # fetching again would overwrite the learner's answers: refused, file untouched
     assert course_main(["quiz", "fetch", quiz_id, "--dest", str(tmp_path)]) == 2
     assert "already exists" in capsys.readouterr().err

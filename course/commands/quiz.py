@@ -91,4 +91,6 @@ def _fetch(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     result = selfcheck.check(args.path, quiz_id=args.quiz_id)
     print(selfcheck.report(result, explain=args.explain), end="")
+    saved = selfcheck.save_check(result)
+    print(f"Score saved to {saved} (a workshop's pooled results read it).")
     return 0

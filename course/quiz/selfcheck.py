@@ -1,16 +1,21 @@
 """A learner's self-check: release a quiz into a folder of their own, then score their copy and explain it.
 
 Everything runs locally through nbgrader's Python API in a temporary course folder: no instructor, no
-exchange, no network. The learner's notebook is only read, never changed.
+exchange, no network. The learner's notebook is only read, never changed. :func:`save_check` keeps the
+score in ``results/<quiz_id>.json``, where the workshop's pooled results (``python -m grader pool``) find it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import textwrap
+from datetime import datetime, timezone
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from course.quiz.build import discover
 from course.quiz.grading import GradeResult, LocalCourse
@@ -112,3 +117,71 @@ def _pts(x: float) -> str:
 
 def _short(error: str) -> str:
     return error if len(error) <= 160 else error[:157] + "..."
+
+
+# --- a check's score, saved for the workshop's pooled results (python -m grader pool) -----------------------
+
+CHECK_SCHEMA_VERSION = 1
+#: ``results/quiz-03-cost.json``: one file per quiz, the latest check replacing the one before
+QUIZ_FILE = re.compile(r"^quiz-\d\d(-[a-z0-9-]+)?\.json$")
+
+
+class SavedQuizCheck(BaseModel):
+    """One ``results/<quiz_id>.json``: the score of the learner's latest ``course quiz check``."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    schema_version: int = Field(alias="schema")
+    quiz_id: str
+    checked_at_utc: datetime
+    points: float = Field(ge=0)
+    max_points: float = Field(gt=0)
+    points_by_question: dict[str, float] = Field(default_factory=dict)
+
+
+def save_check(result: GradeResult, *, folder: Path | None = None) -> Path:
+    """Write ``result``'s score to ``folder/<quiz_id>.json`` (default: the labs' results/), atomically."""
+    from course.saved_results import results_dir
+
+    folder = Path(folder) if folder is not None else results_dir()
+    record = SavedQuizCheck(
+        schema=CHECK_SCHEMA_VERSION,
+        quiz_id=result.quiz_id,
+        checked_at_utc=datetime.now(timezone.utc).replace(microsecond=0),
+        points=result.score,
+        max_points=result.max_score,
+        points_by_question={q: got for q, (got, _) in result.by_question().items()},
+    )
+    path = folder / f"{result.quiz_id}.json"
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(record.model_dump_json(by_alias=True, indent=1), encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def read_checks(folder: Path) -> tuple[dict[str, SavedQuizCheck], list[str]]:
+    """The checks saved in ``folder`` by quiz id, and a line per file that cannot be read (never raises)."""
+    checks: dict[str, SavedQuizCheck] = {}
+    problems: list[str] = []
+    for path in sorted(Path(folder).glob("quiz-*.json")) if Path(folder).is_dir() else []:
+        if not QUIZ_FILE.match(path.name):
+            continue
+        try:
+            saved = SavedQuizCheck.model_validate_json(path.read_bytes())
+        except OSError as exc:
+            problems.append(f"{path.name}: cannot be read ({exc.strerror})")
+            continue
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+            problems.append(f"{path.name}: {where}: {first['msg']}; run `course quiz check` again")
+            continue
+        if saved.schema_version != CHECK_SCHEMA_VERSION or saved.quiz_id != path.stem:
+            problems.append(
+                f"{path.name}: schema {saved.schema_version} for quiz {saved.quiz_id!r}; this course reads "
+                f"schema {CHECK_SCHEMA_VERSION}, named after its quiz"
+            )
+            continue
+        checks[saved.quiz_id] = saved
+    return checks, problems
