@@ -26,6 +26,9 @@ NO_AMX := $(shell printf '' | $${CC:-cc} -mno-amx-int8 -x c -c -o /dev/null - 2>
 override CMAKE_ARGS := $(strip $(CMAKE_ARGS) $(NO_AMX))
 export CMAKE_ARGS
 LAB_PORT ?= 8888
+# make test runs two pytest workers, a test file each: much of the suite waits on servers, kernels and a
+# browser, so two overlap well even on 2 cores (TEST_WORKERS=0: one process, in file order).
+TEST_WORKERS ?= 2
 # Set-up keeps the llama-cpp-python wheel it compiled here (still one compile), so that
 # `python -m grader kit OUT` can ship it to a room's laptops.
 LLAMA_WHEELS := $(COURSE_CACHE)/wheels
@@ -104,7 +107,7 @@ llama-server: setup ## llama.cpp's own llama-server (parallel slots): linked fro
 test: model llama-server ## lint, format check and the whole test suite (notebooks included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	COURSE_HEADLESS=1 MPLBACKEND=Agg $(PY) -m pytest --durations=15
+	COURSE_HEADLESS=1 MPLBACKEND=Agg $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: setup ## ruff check and format check only
 	$(VENV)/bin/ruff check .

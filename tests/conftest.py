@@ -34,6 +34,22 @@ def hermetic_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield cache
 
 
+BROWSER_RUNS_NOTEBOOKS = pytest.StashKey[bool]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note whether tests/test_browser.py will run every notebook in JupyterLab in this session (collected:
+    Chromium is there and it was not deselected). Under pytest-xdist every worker collects everything."""
+    session.config.stash[BROWSER_RUNS_NOTEBOOKS] = any(
+        item.nodeid.startswith("tests/test_browser.py::test_notebook_in_lab") for item in session.items
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_runs_notebooks(request: pytest.FixtureRequest) -> bool:
+    return request.config.stash.get(BROWSER_RUNS_NOTEBOOKS, False)
+
+
 @pytest.fixture(scope="session")
 def executed_in_lab() -> dict[str, tuple[Path, Path]]:
     """Notebooks tests/test_browser.py ran to the end in JupyterLab this session: relpath -> (the copy Lab

@@ -40,6 +40,7 @@ from browser_lab import (
     tree_of,
     wait_gone,
 )
+from notebook_checks import check_memo_after_all_labs
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -145,6 +146,8 @@ def test_notebook_in_lab(
     REPORTS.append(report)
     if not report.errors and not report.lab_problems:  # ran to the end: test_notebooks checks these outputs
         executed_in_lab[relpath] = (course_copy / relpath, course_copy / "results")
+    if relpath.startswith("labs/07-"):
+        check_memo_after_all_labs(course_copy / "results")
     (RESULTS / "report.json").write_text(as_json(REPORTS), encoding="utf-8")
     assert hashlib.sha256((ROOT / relpath).read_bytes()).hexdigest() == committed, (
         "committed notebook changed"

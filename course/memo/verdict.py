@@ -144,7 +144,7 @@ def headline(comparison: Comparison | None, evidence: list[Evidence]) -> str:
             if len(against) >= 2 and len(against) == len(leaning):  # numbers over answers
                 return (
                     f"**{side[0].upper()}{side[1:]} for now, on your measurements.** The frameworks point to "
-                    f"{SIDE_WORDS[lean]} ({named}), but every measurement that leans ({names}) {verb} "
+                    f"{SIDE_WORDS[lean]} ({named}), but every measurement that leans ({names}) favours "
                     f"{side}. The frameworks read your answers; check the ones that drove them (volume, "
                     "cost, capability) against these numbers before you move."
                 )
