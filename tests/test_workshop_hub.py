@@ -314,6 +314,9 @@ def test_a_quiz_goes_round_the_room(
     seen = alice.run_code(f"print(open({str(gradebook)!r}, 'rb').read(15))")
     assert "SQLite format 3" in seen, seen
     lap("not_isolated_check_s")
+    # each learner's labs save into their own home, so the room's results can be pooled per person
+    where = alice.run_code("from course.saved_results import results_dir; print(results_dir())")
+    assert str(hub.room / "home" / LEARNER / "results") in where, where
 
     # passwords from the environment are never printed, and written nowhere in the room
     assert PASSWORD not in hub.output() and INSTRUCTOR_PASSWORD not in hub.output()

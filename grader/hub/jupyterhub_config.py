@@ -75,6 +75,9 @@ def pre_spawn_hook(spawner):
     role = "instructor" if spawner.user.name == room.instructor else "learner"
     spawner.environment["JUPYTER_CONFIG_PATH"] = os.pathsep.join(room.jupyter_config_path(role))
     spawner.environment["PATH"] = os.pathsep.join([os.path.dirname(room.python), os.environ.get("PATH", "")])
+    # each user's lab results in their own home (one shared course install would mix everyone's labNN.json);
+    # `python -m grader pool ROOM/home` then reads the room
+    spawner.environment["COURSE_RESULTS_DIR"] = str(room.room_dir / "home" / spawner.user.name / "results")
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook
