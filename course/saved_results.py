@@ -218,12 +218,17 @@ def save_lab_figures(
         "machine": machine,
         "figures": typed.model_dump(mode="json"),
     }
-    path = lab_file(lab, folder)
+    return write_text_atomically(lab_file(lab, folder), json.dumps(record, indent=1, ensure_ascii=False))
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so a reader (or a run killed
+    mid-write) sees the old file or the new one, never half of one. Creates the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", dir=path.parent, suffix=".partial", delete=False, encoding="utf-8"
     ) as fh:
-        json.dump(record, fh, indent=1, ensure_ascii=False)
+        fh.write(text)
     Path(fh.name).replace(path)
     return path
 

@@ -9,7 +9,6 @@ the frameworks' own range checks. :func:`load_answers` never raises: a problem c
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,16 +61,9 @@ def answers_file(folder: Path) -> Path:
 
 def save_answers(answers: FrameworkAnswers, folder: Path | None = None) -> Path:
     """Write ``answers`` to ``folder`` (default: the results folder) atomically; returns the path."""
-    from course.saved_results import results_dir
+    from course.saved_results import results_dir, write_text_atomically
 
-    path = answers_file(folder or results_dir())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, suffix=".partial", delete=False, encoding="utf-8"
-    ) as fh:
-        fh.write(answers.model_dump_json(indent=1))
-    Path(fh.name).replace(path)
-    return path
+    return write_text_atomically(answers_file(folder or results_dir()), answers.model_dump_json(indent=1))
 
 
 def framework_answers(**fields: Any) -> FrameworkAnswers:

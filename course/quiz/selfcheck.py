@@ -141,7 +141,7 @@ class SavedQuizCheck(BaseModel):
 
 def save_check(result: GradeResult, *, folder: Path | None = None) -> Path:
     """Write ``result``'s score to ``folder/<quiz_id>.json`` (default: the labs' results/), atomically."""
-    from course.saved_results import results_dir
+    from course.saved_results import results_dir, write_text_atomically
 
     folder = Path(folder) if folder is not None else results_dir()
     record = SavedQuizCheck(
@@ -152,12 +152,9 @@ def save_check(result: GradeResult, *, folder: Path | None = None) -> Path:
         max_points=result.max_score,
         points_by_question={q: got for q, (got, _) in result.by_question().items()},
     )
-    path = folder / f"{result.quiz_id}.json"
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".json.partial")
-    partial.write_text(record.model_dump_json(by_alias=True, indent=1), encoding="utf-8")
-    partial.replace(path)
-    return path
+    return write_text_atomically(
+        folder / f"{result.quiz_id}.json", record.model_dump_json(by_alias=True, indent=1)
+    )
 
 
 def read_checks(folder: Path) -> tuple[dict[str, SavedQuizCheck], list[str]]:
