@@ -25,9 +25,20 @@ import numpy as np
 
 from course.dated_rows import load_rows
 from course.errors import ConfigError, DataError
+from course.saved_results import read_lab_figures
 from course.saved_results import results_dir as results_dir  # re-exported: labs import it from here
 
 SECONDS_PER_HOUR = 3600.0
+ASSUMED_LOCAL_USD_PER_MTOK = 0.10  # when lab 04 has not been run: an 8B model on a rented GPU, roughly
+
+
+def local_usd_per_mtok(folder: str | Path | None = None) -> tuple[float, str]:
+    """The local side's USD per 1M tokens: lab 04's figure from ``results/lab04.json`` when it is there,
+    else :data:`ASSUMED_LOCAL_USD_PER_MTOK`; with a note saying which."""
+    lab04 = read_lab_figures(folder or results_dir()).figures("04")
+    if lab04 is None:
+        return ASSUMED_LOCAL_USD_PER_MTOK, "an assumption: run lab 04 for your own figure"
+    return float(lab04.self_usd_per_mtok), f"from your lab 04 results: {lab04.served_model} on {lab04.gpu}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ the lab compares thresholds, all-local and all-API without sending any request t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from course.backends.base import Backend
@@ -37,9 +36,7 @@ from course.routing import (
     summarise,
     validate_answer,
 )
-from course.saved_results import Lab06Figures, RoutedPolicy, read_lab_figures, results_dir
-
-ASSUMED_LOCAL_USD_PER_MTOK = 0.10  # when lab 04 has not been run: an 8B model on a rented GPU, roughly
+from course.saved_results import Lab06Figures, RoutedPolicy
 
 
 def measure_local(
@@ -179,17 +176,6 @@ def sweep_thresholds(
         config = RouterConfig(signal=signal, min_logprob=t, rule=rule)
         out.append((t, summarise(replay_router(items, local, api, config=config, prices=prices))))
     return out
-
-
-def local_usd_per_mtok(folder: str | Path | None = None) -> tuple[float, str]:
-    """The local side's USD per 1M tokens: lab 04's figure from ``results/lab04.json`` when it is there,
-    else :data:`ASSUMED_LOCAL_USD_PER_MTOK`; with a note saying which."""
-    lab04 = read_lab_figures(folder or results_dir()).figures("04")
-    if lab04 is not None:
-        return float(
-            lab04.self_usd_per_mtok
-        ), f"from your lab 04 results: {lab04.served_model} on {lab04.gpu}"
-    return ASSUMED_LOCAL_USD_PER_MTOK, "an assumption: run lab 04 for your own figure"
 
 
 def lab06_figures(

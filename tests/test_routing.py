@@ -15,6 +15,7 @@ from course.backends.inprocess import InProcessBackend
 from course.errors import ConfigError
 from course.evals import SCHEMAS, ApiSide, api_side, load_eval_set, run_eval, stratified_sample
 from course.hybrid import routed_by_difficulty
+from course.measured_cost import ASSUMED_LOCAL_USD_PER_MTOK, local_usd_per_mtok
 from course.plots.routing import plot_router
 from course.routing import (
     Answer,
@@ -34,10 +35,8 @@ from course.routing import (
     validate_answer,
 )
 from course.routing_replay import (
-    ASSUMED_LOCAL_USD_PER_MTOK,
     api_answers,
     lab06_figures,
-    local_usd_per_mtok,
     measure_local,
     replay_all_api,
     replay_all_local,
