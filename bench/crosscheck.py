@@ -35,6 +35,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,11 +82,8 @@ def median_figures(runs: Sequence[Figures]) -> Figures:
     """Each metric's median over repeated runs of one tool (counts are summed)."""
 
     def med(attr: str) -> float:
-        values = sorted(v for v in (getattr(r, attr) for r in runs) if not math.isnan(v))
-        if not values:
-            return math.nan
-        mid = len(values) // 2
-        return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+        values = [v for v in (getattr(r, attr) for r in runs) if not math.isnan(v)]
+        return statistics.median(values) if values else math.nan
 
     return Figures(
         med("output_tokens_per_s"), med("tpot_p50_s"), med("ttft_p50_s"), med("chunk_gap_p50_s"),
