@@ -240,11 +240,11 @@ class LoadedResults:
     folder: Path
     labs: dict[str, SavedLab] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    typed: dict[str, _Figures] = field(default_factory=dict, repr=False)  # validated once, when read
 
     def figures(self, lab: str) -> Any | None:
         """That lab's typed figures (e.g. :class:`Lab04Figures`), or None when it is missing or broken."""
-        saved = self.labs.get(lab)
-        return saved.typed_figures() if saved else None
+        return self.typed.get(lab)
 
     @property
     def missing(self) -> list[str]:
@@ -285,10 +285,11 @@ def _load_one(path: Path, lab: str, loaded: LoadedResults) -> str | None:
         return f"says it is lab {raw.get('lab')!r}, but its name says lab {lab}"
     try:
         saved = SavedLab.model_validate(raw)
-        saved.typed_figures()
+        typed = saved.typed_figures()
     except ValidationError as exc:
         return f"{_first_error(exc)}; run lab {lab} again to rewrite it"
     loaded.labs[lab] = saved
+    loaded.typed[lab] = typed
     return None
 
 
