@@ -22,7 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from course.quiz.build import discover  # noqa: E402
-from grader import autograde, course_dir, samples  # noqa: E402
+from grader import autograde, course_dir  # noqa: E402
+
+sys.path.insert(0, str(REPO / "tests"))
+import hostile_submissions as submissions  # noqa: E402
 
 
 def _env() -> dict[str, str]:
@@ -34,10 +37,10 @@ def _make_batch(folder: course_dir.CourseFolder, quiz_id: str, count: int) -> No
     quiz = discover()[quiz_id]
     release = course_dir.release(folder, quiz_id).read_text(encoding="utf-8")
     for i in range(count):
-        nb = samples.good(release, quiz) if i % 2 == 0 else samples.wrong(release, quiz, seed=i)
+        nb = submissions.good(release, quiz) if i % 2 == 0 else submissions.wrong(release, quiz, seed=i)
         dest = folder.submitted(f"learner{i:03d}", quiz_id) / f"{quiz_id}.ipynb"
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(samples._text(nb))
+        dest.write_bytes(submissions.notebook_bytes(nb))
 
 
 def _scores(folder: course_dir.CourseFolder, quiz_id: str) -> dict[str, float]:

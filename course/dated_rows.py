@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from course.data import DATA_DIR
 from course.errors import DataError
-
-DATA_DIR = Path(__file__).parent / "data"
 
 
 def load_rows(

@@ -7,6 +7,7 @@ import platform
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
@@ -119,3 +120,19 @@ def environment_report() -> pd.DataFrame:
         ),
     ]
     return pd.DataFrame(rows, columns=["item", "value"]).set_index("item")
+
+
+def machine_info() -> dict[str, object]:
+    """What a saved result needs to be pooled with others: CPU, cores, memory, GPU, versions, time."""
+    gpu = gpu_report()
+    versions = package_versions()
+    return {
+        "cpu": cpu_summary(),
+        "logical_cores": os.cpu_count(),
+        "memory_gib": round(memory_gib() or 0.0, 1),
+        "gpu": gpu.summary,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "llama_cpp_python": versions.get("llama-cpp-python", versions.get("llama_cpp_python", "")),
+        "measured_at_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }

@@ -61,7 +61,7 @@ class ApiError(BackendError):
         self.request_id = request_id
 
 
-class AuthenticationError(ApiError):
+class ApiAuthError(ApiError):
     """The API rejected the key (HTTP 401/403)."""
 
 
@@ -69,7 +69,7 @@ class UnknownModelError(ApiError):
     """The API does not serve the requested model (HTTP 404)."""
 
 
-class RateLimitError(ApiError):
+class ApiRateLimitError(ApiError):
     """The API asked us to slow down (HTTP 429); ``retry_after_s`` is its hint, if any."""
 
     def __init__(

@@ -3,8 +3,8 @@
 The scheduler: the gradebook exists once the quiz is released; every learner is created in it here, once,
 before any worker starts. Learners are handed out one at a time from one queue, so workers always hold
 disjoint learners and no learner is graded twice at once. Each worker runs nbgrader's own Autograde converter
-with :class:`grader.executor.SandboxExecute` in place of its Execute step (a fresh sandboxed kernel forked
-per submission); gradebook writes are serialised by a file lock that is released while a kernel runs.
+with :class:`grader.kernel.executor.SandboxExecute` in place of its Execute step (a fresh sandboxed kernel
+forked per submission); gradebook writes are serialised by a file lock that is released while a kernel runs.
 Each finished submission is one line in ``.grader/<quiz>/ledger.jsonl`` (written by the scheduler alone);
 a rerun skips learners whose line matches their submission's hash, so after a kill -9 every submission is
 graded exactly once.
@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from grader import sandbox
 from grader.course_dir import CourseFolder, GradebookLock, GraderError, load_config, scripts_on_path
 from grader.intake import Finding
+from grader.kernel import sandbox
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,8 @@ def fast_metadata_checks() -> None:
 
 def _init_worker(root: str, quiz_id: str, limits: dict) -> None:
     """Per worker process: the fork server, the lock, the quiz's checks (once)."""
-    from grader import checks, executor
+    from grader import checks
+    from grader.kernel import executor
 
     pywarnings.filterwarnings("ignore")
     fast_sqlite()
@@ -212,7 +213,7 @@ def _autograde_config(folder: CourseFolder):
         SaveAutoGrades,
     )
 
-    from grader.executor import SandboxExecute
+    from grader.kernel.executor import SandboxExecute
 
     config = load_config(folder)
     config.Autograde.autograde_preprocessors = [
@@ -237,7 +238,8 @@ def grade_one(learner: str) -> Record:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
-    from grader import executor, intake
+    from grader import intake
+    from grader.kernel import executor
 
     folder: CourseFolder = _worker["folder"]
     quiz_id: str = _worker["quiz_id"]
@@ -350,7 +352,7 @@ def submission_hash(folder: CourseFolder, quiz_id: str, learner: str) -> str:
 
 
 def probe_sandbox(folder: CourseFolder, limits: sandbox.Limits) -> dict[str, str]:
-    from grader.executor import Zygote
+    from grader.kernel.executor import Zygote
 
     z = Zygote()
     try:
@@ -423,7 +425,7 @@ def run(
     finally:
         bar.close()
         if jobs == 1:
-            from grader import executor
+            from grader.kernel import executor
 
             if executor._zygote is not None:
                 executor._zygote.close()

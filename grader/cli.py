@@ -31,7 +31,11 @@ from grader.course_dir import open_course
 
 # Each module defines add_command(add): it calls add(name, help, description), adds its arguments and sets
 # handler=fn(args) -> exit status. Imported when the parser is built; keep their top-level imports light.
-WORKSHOP_COMMANDS: tuple[str, ...] = ("grader.hub.command", "grader.kit", "grader.pool")
+WORKSHOP_COMMANDS: tuple[str, ...] = (
+    "grader.workshop.hub.command",
+    "grader.workshop.kit",
+    "grader.workshop.pool",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,7 +179,8 @@ def _collect(args: argparse.Namespace) -> int:
 
 
 def _autograde(args: argparse.Namespace) -> int:
-    from grader import autograde, sandbox
+    from grader import autograde
+    from grader.kernel import sandbox
 
     folder = open_course(args.course)
     limits = sandbox.Limits(cell_timeout_s=args.cell_timeout, wall_s=args.wall, memory_mb=args.memory_mb)
@@ -242,7 +247,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from grader import autograde, sandbox
+    from grader import autograde
+    from grader.kernel import sandbox
 
     folder = open_course(args.course)
     print(f"Course folder {folder.root} (source: {folder.source_dir()})")

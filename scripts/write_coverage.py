@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from course.coverage import coverage_problems, render_coverage  # noqa: E402
+from course.curriculum.coverage import coverage_problems, render_coverage  # noqa: E402
 
 TARGET = ROOT / "docs" / "coverage.md"
 

@@ -26,15 +26,15 @@ from course.backends.loopback import LoopbackServer, free_port
 from course.backends.tokens import GgufTokenCounter, estimate_tokens
 from course.backends.urls import safe_url
 from course.errors import (
+    ApiAuthError,
     ApiContextLengthError,
     ApiError,
+    ApiRateLimitError,
     ApiServerError,
-    AuthenticationError,
     ConfigError,
     ContextOverflowError,
     MissingKeyError,
     ModelLoadError,
-    RateLimitError,
     RequestTimeoutError,
     UnknownModelError,
     UnreachableError,
@@ -145,7 +145,7 @@ def test_429_asking_for_an_hour_is_not_retried_sooner(later: str) -> None:
         later = email.utils.formatdate(time.time() + 3600, usegmt=True)
     with fault_server(Script(fail_status=429, retry_after=later)) as srv:
         t0 = clock()
-        with pytest.raises(RateLimitError) as info:
+        with pytest.raises(ApiRateLimitError) as info:
             fault_backend(srv.base_url, max_retries=3).ask("hi")
         elapsed_s = clock() - t0
     assert len(srv.chat_requests()) == 1  # a retry now would be sooner than asked: none is sent
@@ -155,7 +155,7 @@ def test_429_asking_for_an_hour_is_not_retried_sooner(later: str) -> None:
 
 def test_429_forever_raises_rate_limit_with_the_hint_and_request_id() -> None:
     script = Script(fail_status=429, retry_after="0.2", request_id="req_fault_429")
-    with fault_server(script) as srv, pytest.raises(RateLimitError) as info:
+    with fault_server(script) as srv, pytest.raises(ApiRateLimitError) as info:
         fault_backend(srv.base_url, max_retries=2).ask("hi")
     assert info.value.retry_after_s == 0.2 and info.value.status_code == 429
     assert info.value.request_id == "req_fault_429"
@@ -192,7 +192,7 @@ def test_a_context_length_400_keeps_status_and_request_id() -> None:
 
 def test_401_raises_authentication_error_without_the_key() -> None:
     script = Script(fail_status=401, echo_auth=True)
-    with fault_server(script) as srv, pytest.raises(AuthenticationError) as info:
+    with fault_server(script) as srv, pytest.raises(ApiAuthError) as info:
         fault_backend(srv.base_url, api_key=PLANTED_KEY).ask("hi")
     assert len(srv.chat_requests()) == 1  # no retry on a bad key
     assert info.value.status_code == 401
@@ -339,7 +339,7 @@ def test_the_key_never_appears_in_outputs(caplog: pytest.LogCaptureFixture, tmp_
         outputs += [repr(backend), str(backend.info()), safe_url(url_with_user)]
         try:
             backend.ask("hi")
-        except AuthenticationError as exc:
+        except ApiAuthError as exc:
             outputs += [str(exc), repr(exc), exc.fix, "".join(traceback.format_exception(exc))]
     result_file = tmp_path / "result.json"
     result_file.write_text(json.dumps(dataclasses.asdict(backend.info())))

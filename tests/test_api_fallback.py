@@ -71,8 +71,8 @@ def test_an_unreachable_api_says_why_and_falls_back(api_env) -> None:
 @pytest.mark.parametrize(
     ("script", "error"),
     [
-        (Script(fail_status=401, echo_auth=True), "AuthenticationError"),
-        (Script(fail_status=429, retry_after="0.1"), "RateLimitError"),
+        (Script(fail_status=401, echo_auth=True), "ApiAuthError"),
+        (Script(fail_status=429, retry_after="0.1"), "ApiRateLimitError"),
         (Script(fail_status=503), "ApiServerError"),
         (Script(hang_s=10), "RequestTimeoutError"),
     ],

@@ -1,11 +1,15 @@
-"""Capability data and MoE arithmetic (course.capability); format checks (course.format_check)."""
+"""Capability data and MoE arithmetic (course.teaching.capability); format checks
+(course.evals.format_check)."""
 
 import json
 
 import pytest
 from matplotlib.figure import Figure
 
-from course.capability import (
+from course.errors import ConfigError, DataError
+from course.evals.format_check import check_json_reply, validity_rate
+from course.plots.capability import plot_capability_gap
+from course.teaching.capability import (
     CAPABILITY_PATH,
     gap_table,
     load_capability,
@@ -13,9 +17,6 @@ from course.capability import (
     moe_table,
     task_table,
 )
-from course.errors import ConfigError, DataError
-from course.format_check import check_json_reply, validity_rate
-from course.plots.capability import plot_capability_gap
 
 
 def test_task_families_cover_the_outcome_list():
@@ -36,7 +37,7 @@ def test_task_families_cover_the_outcome_list():
     assert set(task_table()["verdict"]) == {"open matches", "frontier leads", "open can win"}
 
 
-def test_gap_table_reproduces_seed_003_numbers():
+def test_gap_table_reproduces_source_003_numbers():
     table = gap_table()
     assert table.loc["Agentic tasks", "gap (points)"] == 35
     assert table.loc["Agentic tasks", "open fails ÷ frontier fails"] == 8.0  # 40% vs 5%
@@ -110,4 +111,4 @@ def test_validity_rate_counts_and_gives_an_interval():
 def test_capability_gap_figure():
     fig = plot_capability_gap()
     assert isinstance(fig, Figure)
-    assert len(fig.axes[0].patches) == 2 * len(load_capability().seed_003_gap)
+    assert len(fig.axes[0].patches) == 2 * len(load_capability().source_003_gap)

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from course import costs
-from course.costs import ApiPlan, SelfHostSetup
+from course.economics import costs
+from course.economics.costs import ApiPlan, SelfHostSetup
+from course.economics.prices import load_prices
 from course.errors import ConfigError
-from course.prices import load_prices
 
 D = 30.0  # a round month keeps the hand arithmetic below readable
 

@@ -1,4 +1,5 @@
-"""The course map (course.course_map) and the seed list (course.seeds) agree with the files they describe."""
+"""The course map (course.curriculum.course_map) and the seed list (course.curriculum.sources) agree with the
+files they describe."""
 
 import json
 import re
@@ -8,11 +9,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course.course_map import MAP_PATH, ROOT, course_map_frame, load_course_map, reading_minutes
+from course.curriculum.course_map import MAP_PATH, ROOT, course_map_frame, load_course_map, reading_minutes
+from course.curriculum.sources import load_sources, seed
 from course.errors import DataError
-from course.seeds import load_seeds, seed
 
-SEEDS_DIR = Path("/work/shared/seeds")
+SOURCES_DIR = Path("/work/shared/seeds")
 OUTCOMES = (ROOT / "docs" / "outcomes.md").read_text(encoding="utf-8")
 
 
@@ -77,8 +78,8 @@ def test_bad_map_is_named(tmp_path, edit, words):
         load_course_map(path)
 
 
-def test_seeds_have_titles_and_dates():
-    seeds = load_seeds()
+def test_sources_have_titles_and_dates():
+    seeds = load_sources()
     assert list(seeds) == ["000", "001", "002", "003", "004"]
     assert seed(3).date == "2026-06-24" and seed("002").date == "2026-04-29"
     assert "seed 003" in seed(3).citation()
@@ -86,9 +87,9 @@ def test_seeds_have_titles_and_dates():
         seed(7)
 
 
-@pytest.mark.skipif(not SEEDS_DIR.exists(), reason="the seed articles live outside the repository")
-def test_seed_titles_and_dates_match_the_articles():
-    for s in load_seeds().values():
-        text = (SEEDS_DIR / s.file).read_text(encoding="utf-8")
+@pytest.mark.skipif(not SOURCES_DIR.exists(), reason="the seed articles live outside the repository")
+def test_source_titles_and_dates_match_the_articles():
+    for s in load_sources().values():
+        text = (SOURCES_DIR / s.file).read_text(encoding="utf-8")
         assert s.title in text
         assert s.date in text

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course.course_map import ROOT
-from course.coverage import (
+from course.curriculum.course_map import ROOT
+from course.curriculum.coverage import (
     coverage_problems,
     coverage_rows,
     load_ideas,
@@ -33,7 +33,7 @@ def test_every_lesson_section_lab_and_quiz_named_exists():
     assert problems == []
 
 
-def test_every_outcome_is_covered_by_a_seed_idea():
+def test_every_outcome_is_covered_by_a_source_idea():
     outcomes = outcome_ids()
     assert len(outcomes) >= 30 and len(set(outcomes)) == len(outcomes)
     taught = {i.outcome for i in load_ideas() if i.outcome}

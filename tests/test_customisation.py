@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from course import customisation as c
 from course.errors import ConfigError
+from course.teaching import customisation as c
 
 
 @pytest.mark.parametrize(

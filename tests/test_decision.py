@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course import decision as d
-from course.decision import FlowAnswers, MatrixScores, Recommendation
 from course.errors import ConfigError
+from course.teaching import decision as d
+from course.teaching.decision import FlowAnswers, MatrixScores, Recommendation
 
 NOTHING = FlowAnswers(
     privacy_constraint=False,
@@ -33,7 +33,7 @@ ALONE = [
 
 
 @pytest.mark.parametrize("number, changes, expected", ALONE)
-def test_each_question_decides_what_the_seed_says(
+def test_each_question_decides_what_the_source_says(
     number: int, changes: dict, expected: Recommendation
 ) -> None:
     result = d.six_question_flow(dataclasses.replace(NOTHING, **changes))
@@ -120,7 +120,7 @@ def test_band_table_edges(total: int, expected: Recommendation) -> None:
     assert f"Total {total}/30" in result.reasons[-1]
 
 
-def test_twelve_is_where_the_seed_contradicts_itself() -> None:
+def test_twelve_is_where_the_source_contradicts_itself() -> None:
     assert d.text_rule_for_total(12) is Recommendation.HYBRID
     assert d.band_for_total(12).recommendation is Recommendation.CLOSED_API
     disagree = [
@@ -198,7 +198,7 @@ def test_each_tree_branch_alone_gives_its_own_choice(branch: d.TreeBranch) -> No
     assert result.reasons == (f"{branch.task} → {branch.choice}.",) and result.warnings == ()
 
 
-def test_tree_has_the_seeds_eight_branches() -> None:
+def test_tree_has_the_sources_eight_branches() -> None:
     assert len(d.DECISION_TREE) == 8 and len(set(d.TREE_KEYS)) == 8
     assert d.apply_decision_tree(["embeddings"]).recommendation is Recommendation.OPEN_SELF_HOSTED
     assert d.apply_decision_tree(["multilingual"]).recommendation is Recommendation.CLOSED_API
@@ -229,15 +229,15 @@ def test_tree_rejects_unknown_tasks(tasks: list[str]) -> None:
     assert "embeddings" in info.value.fix
 
 
-def test_worked_scenarios_are_seed_004s_three() -> None:
+def test_worked_scenarios_are_source_004s_three() -> None:
     assert [s.key for s in d.WORKED_SCENARIOS] == ["health", "internal", "support"]
-    assert [s.seed_decision for s in d.WORKED_SCENARIOS] == [
+    assert [s.source_decision for s in d.WORKED_SCENARIOS] == [
         Recommendation.OPEN_SELF_HOSTED,
         Recommendation.CLOSED_API,
         Recommendation.HYBRID,
     ]
     for s in d.WORKED_SCENARIOS:
-        assert s.assumptions and s.seed_reasons and set(s.tree_tasks) <= set(d.TREE_KEYS)
+        assert s.assumptions and s.source_reasons and set(s.tree_tasks) <= set(d.TREE_KEYS)
 
 
 def test_frameworks_on_the_worked_scenarios() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from course import costs
-from course.discounts import discounted_plan, discounted_setup, discounts
+from course.economics import costs
+from course.economics.discounts import discounted_plan, discounted_setup, discounts
 from course.errors import ConfigError
 
 PLAN = costs.ApiPlan(

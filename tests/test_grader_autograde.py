@@ -4,8 +4,8 @@ For every quiz: the solutions (full marks), a wrong set (the points the in-proce
 predicts), the blank release (0), F's tampering submission (builtins and math patched, objects equal to
 everything: gains what the in-process run predicts) and a submission that patches IPython so hidden tests'
 failures vanish (about 0, FLAGGED). For one quiz (quiz-03-cost):
-every hostile kind of grader.samples.HOSTILE gets its report line. Then feedback pages (no hidden test, no
-assert line, no secret, no external resource), the CSV export, the CLI's exit status, and a kill -9 in the
+every hostile kind of hostile_submissions.HOSTILE gets its report line. Then feedback pages (no hidden test,
+no assert line, no secret, no external resource), the CSV export, the CLI's exit status, and a kill -9 in the
 middle of a batch followed by a rerun: every submission graded exactly once.
 """
 
@@ -20,18 +20,20 @@ import sys
 import time
 from pathlib import Path
 
+import hostile_submissions as submissions
 import nbformat
 import psutil
 import pytest
 from quiz_submissions import FAKES, TAMPER_IN_KERNEL, fake_body
 from quiz_submissions import submission as tamper_submission
 
-from course.quiz import inprocess
+from course.quiz import run_cells
 from course.quiz.build import discover
 from course.quiz.render import BEGIN_HIDDEN, END_HIDDEN, graded_cells
-from grader import autograde, course_dir, feedback, samples, sandbox
+from grader import autograde, course_dir, feedback
 from grader.cli import main as grader_main
 from grader.export import export
+from grader.kernel import sandbox
 
 QUIZZES = discover()
 HOSTILE_QUIZ = "quiz-03-cost"
@@ -71,16 +73,18 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
     for quiz_id, quiz in QUIZZES.items():
         release = course_dir.release(folder, quiz_id).read_text(encoding="utf-8")
         full = float(quiz.total_points)
-        _write(folder, "good", quiz_id, samples._text(samples.good(release, quiz)))
+        _write(folder, "good", quiz_id, submissions.notebook_bytes(submissions.good(release, quiz)))
         expected["good", quiz_id] = full
-        bodies = samples.wrong_answers(quiz, seed=int(quiz_id[5:7]))
-        _write(folder, "wrong", quiz_id, samples._text(samples.answered(release, quiz, bodies)))
-        expected["wrong", quiz_id] = _points(quiz, inprocess.run(quiz, bodies=bodies))
+        bodies = submissions.wrong_answers(quiz, seed=int(quiz_id[5:7]))
+        _write(
+            folder, "wrong", quiz_id, submissions.notebook_bytes(submissions.answered(release, quiz, bodies))
+        )
+        expected["wrong", quiz_id] = _points(quiz, run_cells.run(quiz, bodies=bodies))
         assert expected["wrong", quiz_id] < full
         _write(folder, "blank", quiz_id, release.encode())
         expected["blank", quiz_id] = 0.0
         tamper = {
-            q.qid: (fake_body(q) if i % 2 == 0 else samples.solution_body(q))
+            q.qid: (fake_body(q) if i % 2 == 0 else submissions.solution_body(q))
             for i, q in enumerate(quiz.questions)
         }
         _write(
@@ -89,11 +93,11 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
             quiz_id,
             tamper_submission(release, quiz, tamper, prelude=TAMPER_IN_KERNEL).encode(),
         )
-        expected["tamper", quiz_id] = _points(quiz, inprocess.run(quiz, bodies=tamper, prelude=FAKES))
-        _write(folder, "swallow", quiz_id, samples.hostile("swallow_errors", release, quiz))
+        expected["tamper", quiz_id] = _points(quiz, run_cells.run(quiz, bodies=tamper, prelude=FAKES))
+        _write(folder, "swallow", quiz_id, submissions.hostile("swallow_errors", release, quiz))
         if quiz_id != HOSTILE_QUIZ:  # one more hostile kind per quiz, a different one each
             kind = ROTATING[int(quiz_id[5:7]) % len(ROTATING)]
-            _write(folder, "hostile", quiz_id, samples.hostile(kind, release, quiz))
+            _write(folder, "hostile", quiz_id, submissions.hostile(kind, release, quiz))
         if quiz_id == HOSTILE_QUIZ:
             other = (REPO / "quizzes" / "quiz-05-operations" / "quiz-05-operations.ipynb").read_text(
                 encoding="utf-8"
@@ -102,15 +106,15 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
                 "paths": [str(folder.db_path), str(folder.submitted("good", quiz_id) / f"{quiz_id}.ipynb")],
                 "write": str(folder.root / "pwned.txt"),
             }
-            for kind in samples.HOSTILE:
+            for kind in submissions.HOSTILE:
                 if kind != "swallow_errors":
-                    data = samples.hostile(kind, release, quiz, other_text=other, snoop=snoop)
+                    data = submissions.hostile(kind, release, quiz, other_text=other, snoop=snoop)
                     _write(folder, kind.replace("_", "-"), quiz_id, data)
             _write(
                 folder,
                 "renamed",
                 quiz_id,
-                samples._text(samples.good(release, quiz)),
+                submissions.notebook_bytes(submissions.good(release, quiz)),
                 name="my copy (2).ipynb",
             )
     summaries = {}
@@ -149,18 +153,18 @@ def test_good_wrong_blank_and_tampered_submissions_score_as_expected(batch, quiz
     if quiz_id != HOSTILE_QUIZ:
         kind = ROTATING[int(quiz_id[5:7]) % len(ROTATING)]
         record = _record(summaries, quiz_id, "hostile")
-        assert samples.HOSTILE[kind] in _codes(record), (kind, record.findings)
+        assert submissions.HOSTILE[kind] in _codes(record), (kind, record.findings)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", [*sorted(samples.HOSTILE), "renamed"])
+@pytest.mark.parametrize("kind", [*sorted(submissions.HOSTILE), "renamed"])
 def test_each_hostile_kind_gets_its_report_line_and_the_batch_goes_on(batch, kind: str) -> None:
     folder, summaries, _expected, _elapsed = batch
     if kind == "swallow_errors":
         return  # graded for every quiz above
     learner = kind.replace("_", "-")
     record = _record(summaries, HOSTILE_QUIZ, learner)
-    want = samples.HOSTILE.get(kind, "renamed")
+    want = submissions.HOSTILE.get(kind, "renamed")
     full = float(QUIZZES[HOSTILE_QUIZ].total_points)
     if want:
         assert want in _codes(record), record.findings
@@ -188,7 +192,7 @@ def test_batch_time_and_exit_status(batch, capsys: pytest.CaptureFixture[str]) -
     folder, summaries, _expected, elapsed = batch
     count = sum(len(s.graded) for s in summaries.values())
     print(f"\n{count} submissions autograded in {elapsed:.1f} s")
-    assert count == 6 * len(QUIZZES) - 1 + len(samples.HOSTILE)
+    assert count == 6 * len(QUIZZES) - 1 + len(submissions.HOSTILE)
     # a rerun grades nothing again; status says the instructor still has flagged work
     argv = ["--course", str(folder.root), "autograde", HOSTILE_QUIZ, "--no-progress", "--jobs", "1"]
     assert grader_main(argv) == 0
@@ -255,12 +259,12 @@ def test_kill_9_mid_batch_then_rerun_grades_each_submission_exactly_once(tmp_pat
     release = course_dir.release(folder, quiz_id).read_text(encoding="utf-8")
     learners = [f"learner{i:02d}" for i in range(8)]
     for i, name in enumerate(learners):
-        nb = samples.good(release, quiz)
+        nb = submissions.good(release, quiz)
         cell = nbformat.v4.new_code_cell("import time\ntime.sleep(0.8)")  # slow enough to be caught mid-batch
         nb.cells.insert(1, cell)
         if i % 2:
-            nb = samples.wrong(release, quiz, seed=i)
-        _write(folder, name, quiz_id, samples._text(nb))
+            nb = submissions.wrong(release, quiz, seed=i)
+        _write(folder, name, quiz_id, submissions.notebook_bytes(nb))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     cmd = [
         sys.executable,

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from quiz_submissions import submission
 
-from course.quiz import inprocess
+from course.quiz import run_cells
 from course.quiz.build import discover
 from course.quiz.grading import LocalCourse
 from course.quiz.model import Code, MultipleChoice, Numeric
@@ -302,7 +302,7 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.Da
     for i in range(LEARNERS):
         learner = f"learner-{i:02d}"
         bodies = {q.qid: _body(q, i) for q in quiz.questions}
-        passed = inprocess.run(quiz, bodies=bodies)
+        passed = run_cells.run(quiz, bodies=bodies)
         expected[learner] = {
             q.qid: float(sum(c.points for c in graded_cells(q) if passed[c.grade_id])) for q in quiz.questions
         }

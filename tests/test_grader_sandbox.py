@@ -1,4 +1,4 @@
-"""The sandbox around each kernel, exercised through the real fork server (grader.zygote), no nbgrader.
+"""The sandbox around each kernel, exercised through the real fork server (grader.kernel.zygote), no nbgrader.
 
 A learner cell tries to read the gradebook, the quiz sources and another learner's file, the grader's API key
 (environment and /proc), to reach a server on loopback, to write outside its folder and to leave a process
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import psutil
 import pytest
+from hostile_submissions import SNOOP
 
-from grader import sandbox
-from grader.executor import Zygote
-from grader.samples import SNOOP
+from grader.kernel import sandbox
+from grader.kernel.executor import Zygote
 
 SECRET = "sk-test-grader-sandbox-0123456789"
 

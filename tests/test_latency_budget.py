@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from course.errors import ConfigError
-from course.latency_budget import Deployment, latency_budget, max_output_tokens_within
 from course.plots.operations import plot_latency_budget
+from course.teaching.latency_budget import Deployment, latency_budget, max_output_tokens_within
 
 LOCAL = Deployment(label="local", network_rtt_s=0.002, prefill_tokens_per_s=2000, decode_tokens_per_s=50)
 

@@ -1,4 +1,4 @@
-"""Licence data and deployment checks (course.licences) and the openness figure."""
+"""Licence data and deployment checks (course.teaching.licences) and the openness figure."""
 
 import json
 
@@ -6,7 +6,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from course.errors import ConfigError, DataError
-from course.licences import (
+from course.plots.openness import plot_openness_spectrum
+from course.teaching.licences import (
     LICENCES_PATH,
     check_deployment,
     check_plan_against_all,
@@ -15,7 +16,6 @@ from course.licences import (
     openness_table,
     wants_table,
 )
-from course.plots.openness import plot_openness_spectrum
 
 
 def test_bundled_data_has_the_licences_the_outcomes_name():

@@ -2,7 +2,7 @@
 
 The results folder is made the way the labs make it: real measurements on the embedded model (in
 process, and behind a real loopback llama_cpp.server for the API side), turned into figures by
-course.lab_figures and saved by save_lab_figures. Lab 06 is not run here, so the memo must name it.
+course.labs.headline and saved by save_headline. Lab 06 is not run here, so the memo must name it.
 """
 
 from __future__ import annotations
@@ -20,20 +20,21 @@ from fixtures_servers import lcs_server  # noqa: F401 - a fixture
 from course.__main__ import main
 from course.backends.base import GenerationOptions
 from course.backends.inprocess import InProcessBackend
-from course.costs import ApiPlan, SelfHostSetup, break_even
-from course.decision import FlowAnswers, MatrixScores, compare_frameworks
+from course.economics.costs import ApiPlan, SelfHostSetup, break_even, usd_per_mtok_self_hosted
+from course.economics.prices import api_price, gpu_rate
+from course.environment import machine_info
 from course.errors import ConfigError
 from course.evals import load_eval_set, run_eval, stratified_sample
-from course.lab_figures import lab01_figures, lab02_figures, lab03_figures, lab04_figures, quality_sides
+from course.labs.headline import lab01_headline, lab02_headline, lab03_headline, lab04_headline, quality_sides
+from course.labs.results import Lab05Headline, Lab06Headline, lab_file, read_headlines, save_headline
 from course.measure import load_prompts, run_workload, sweep_concurrency
-from course.measured_cost import (
+from course.measure.quant_compare import compare_quants
+from course.measure.roofline import (
     bytes_per_token,
     gpu_bandwidth,
-    machine_info,
     measure_bandwidth_gb_s,
     roofline,
     scaled_tokens_per_s,
-    usd_per_mtok_self_hosted,
 )
 from course.memo import (
     build_memo,
@@ -49,9 +50,7 @@ from course.memo.cost import api_plan, self_host_setup, volume_cost
 from course.memo.numbers import duration, rate, usd
 from course.memo.verdict import Evidence, headline
 from course.models.catalogue import find_model
-from course.prices import api_price, gpu_rate
-from course.quant_compare import compare_quants
-from course.saved_results import Lab05Figures, Lab06Figures, lab_file, read_lab_figures, save_lab_figures
+from course.teaching.decision import FlowAnswers, MatrixScores, compare_frameworks
 
 OPTIONS = GenerationOptions(max_tokens=8, temperature=0.0, ignore_eos=True)
 SECTIONS = ("Recommendation", "Missing inputs", "Workload", "Latency and throughput", "Quality and cost",
@@ -71,9 +70,9 @@ ANSWERS = {
 def results(tmp_path_factory, local_backend: InProcessBackend, embedded_paths, lcs_server) -> Path:  # noqa: F811
     """A results folder written by real, small runs of labs 01-05 and lab 07's answers."""
     folder = tmp_path_factory.mktemp("results")
-    save = functools.partial(save_lab_figures, mode="offline", machine=machine_info(), folder=folder)
+    save = functools.partial(save_headline, mode="offline", machine=machine_info(), folder=folder)
     table = compare_quants(("Q8_0",), speed_tokens=16, repeats=1, n_threads=1, paths=embedded_paths)
-    lab01 = lab01_figures(table, info=local_backend.info())
+    lab01 = lab01_headline(table, info=local_backend.info())
     save("01", lab01)
 
     prompts = load_prompts()[:2]
@@ -81,7 +80,7 @@ def results(tmp_path_factory, local_backend: InProcessBackend, embedded_paths, l
     local_run = run_workload(local_backend, prompts=prompts, options=OPTIONS, label="local", progress=False)
     api_run = run_workload(api, prompts=prompts, options=OPTIONS, label="API stand-in", progress=False)
     price = api_price("gpt-4.1")
-    save("02", lab02_figures(local_run, api_run, price=price, api_label="API stand-in (loopback)"))
+    save("02", lab02_headline(local_run, api_run, price=price, api_label="API stand-in (loopback)"))
 
     sweep = sweep_concurrency(
         lcs_server.backend,
@@ -91,7 +90,7 @@ def results(tmp_path_factory, local_backend: InProcessBackend, embedded_paths, l
         options=OPTIONS,
         progress=False,
     )
-    save("03", lab03_figures(sweep.levels, server="llama_cpp.server (serial)", requests_per_level=2))
+    save("03", lab03_headline(sweep.levels, server="llama_cpp.server (serial)", requests_per_level=2))
 
     # Lab 04's steps on this machine, with a smaller bandwidth test
     measured = roofline(
@@ -124,7 +123,7 @@ def results(tmp_path_factory, local_backend: InProcessBackend, embedded_paths, l
         "engineering_hours_per_month": 20, "staff_usd_per_hour": 100, "roofline_ratio": measured.ratio,
         "api_price_as_of": str(price.as_of), "gpu_price_as_of": str(rate_h100.as_of),
     }  # fmt: skip
-    save("04", lab04_figures(record))
+    save("04", lab04_headline(record))
 
     items = stratified_sample(load_eval_set("eval"), per_group=1, seed=0)
     scored = run_eval(local_backend, items, label="local", progress=False)
@@ -136,7 +135,8 @@ def results(tmp_path_factory, local_backend: InProcessBackend, embedded_paths, l
     }
     sides = quality_sides(scored, usd_per_mtok=prices, api_label="API stand-in")
     save(
-        "05", Lab05Figures(workload="course eval set, 1 item a group", sides=sides, local_price_note="lab 04")
+        "05",
+        Lab05Headline(workload="course eval set, 1 item a group", sides=sides, local_price_note="lab 04"),
     )
     save_answers(framework_answers(**ANSWERS), folder)
     return folder
@@ -151,14 +151,14 @@ def test_the_memo_shows_the_measured_figures_and_names_the_lab_not_run(results: 
     assert [line[3:] for line in text.splitlines() if line.startswith("## ")] == list(SECTIONS)
     assert "Lab 06 not run: no hybrid-router comparison" in text
     figs = inputs.results
-    lab02, lab04 = figs.figures("02"), figs.figures("04")
+    lab02, lab04 = figs.headline("02"), figs.headline("04")
     for shown in (
         duration(lab02.local_ttft_p50_s),
         rate(1 / lab02.api_tpot_p50_s),
         usd(lab04.self_usd_per_mtok),
     ):
         assert shown in text
-    assert all(side.label in text for side in figs.figures("05").sides)
+    assert all(side.label in text for side in figs.headline("05").sides)
     assert figs.labs["01"].machine["cpu"] in text and ANSWERS["workload"] in text
     assert "$" not in text and "$" not in files.html.read_text(encoding="utf-8")
     assert sorted(p.name for p in files.figures) == ["memo-cost.png", "memo-speed.png"]
@@ -168,7 +168,7 @@ def test_the_memo_shows_the_measured_figures_and_names_the_lab_not_run(results: 
 
 def test_the_memo_rebuilds_lab04_cost_model_and_prices_the_learners_volume(results: Path) -> None:
     inputs = load_inputs(results)
-    lab04 = inputs.results.figures("04")
+    lab04 = inputs.results.headline("04")
     assert lab04.break_even_tokens_per_day is not None  # GPT-4.1's price: a break-even exists
     rebuilt = break_even(api_plan(lab04), self_host_setup(lab04))
     assert rebuilt.tokens_per_day == pytest.approx(lab04.break_even_tokens_per_day)
@@ -238,7 +238,7 @@ def test_broken_files_are_named_and_the_figures_that_loaded_are_still_used(
     assert "Framework answers unreadable (lab07-frameworks.json: matrix: The capability score is 9" in missing
     text = write_memo(memo, tmp_path / "memo").markdown.read_text(encoding="utf-8")
     assert "Lab 02 results unreadable" in text and "Framework answers missing" in text
-    assert rate(inputs.results.figures("01").decode_tokens_per_s) in text  # lab 01 still shown
+    assert rate(inputs.results.headline("01").decode_tokens_per_s) in text  # lab 01 still shown
     overview = overview_frame(inputs).set_index("lab")["status"]
     assert overview["02 · time local vs API"].startswith("unreadable: lab02.json: not valid JSON")
     assert overview["06 · hybrid router and migration"] == "not run"
@@ -247,16 +247,16 @@ def test_broken_files_are_named_and_the_figures_that_loaded_are_still_used(
 def test_lab06_and_a_real_api_mode_show_in_the_memo(results: Path, tmp_path: Path) -> None:
     folder = tmp_path / "results"
     shutil.copytree(results, folder)
-    saved = read_lab_figures(folder)
-    save_lab_figures(
-        "05", saved.figures("05"), mode="real API", machine=saved.labs["05"].machine, folder=folder
+    saved = read_headlines(folder)
+    save_headline(
+        "05", saved.headline("05"), mode="real API", machine=saved.labs["05"].machine, folder=folder
     )
     # Test input, not a measurement: lab 06's figures as its save cell would write them.
     policies = [
         {"name": "all local", "accuracy": 0.6, "usd_per_1k_requests": 0.1, "local_share": 1.0},
         {"name": "router", "accuracy": 0.8, "usd_per_1k_requests": 0.3, "local_share": 0.7},
     ]
-    save_lab_figures("06", Lab06Figures(n_requests=40, policies=policies), mode="offline", folder=folder)
+    save_headline("06", Lab06Headline(n_requests=40, policies=policies), mode="offline", folder=folder)
     memo = build_memo(load_inputs(folder))
     assert memo.complete
     text = write_memo(memo, tmp_path / "memo").markdown.read_text(encoding="utf-8")

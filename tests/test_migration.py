@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from course.costs import ApiPlan, SelfHostSetup
+from course.economics.costs import ApiPlan, SelfHostSetup
 from course.errors import ConfigError
-from course.migration import Gate, WeekMetrics, check_gate, migration_plan, run_migration, weeks_to_full
 from course.plots.migration import plot_migration
+from course.routing.migration import (
+    Gate,
+    WeekMetrics,
+    check_gate,
+    migration_plan,
+    run_migration,
+    weeks_to_full,
+)
 
 GOOD = WeekMetrics(quality_open=0.90, quality_api=0.92, p95_latency_s_open=1.0, p95_latency_s_api=1.2)
 BAD = WeekMetrics(quality_open=0.80, quality_api=0.92)
 
 
-def test_default_plan_is_seed_004s_phases() -> None:
+def test_default_plan_is_source_004s_phases() -> None:
     plan = migration_plan()
     assert [s.phase for s in plan] == ["shadow", "canary", "gradual", "gradual", "gradual", "full"]
     assert [s.open_share for s in plan] == [0.0, 0.05, 0.25, 0.5, 0.75, 1.0]

@@ -1,4 +1,4 @@
-"""A recorded day replayed through seed 004's migration (course/migration_replay.py) and its figure.
+"""A recorded day replayed through seed 004's migration (course/routing/migration_replay.py) and its figure.
 
 The day is built from routed records whose outcomes are set per item, so every gate decision below can be
 checked by hand; lab 06's notebook (tests/test_notebooks.py) replays a day measured on the real models.
@@ -15,8 +15,9 @@ from matplotlib.figure import Figure
 
 from course.errors import ConfigError, DataError
 from course.evals.items import SCHEMAS
-from course.migration import Gate, migration_plan
-from course.migration_replay import (
+from course.plots.migration import plot_migration_replay
+from course.routing.migration import Gate, migration_plan
+from course.routing.migration_replay import (
     HOURLY_WEIGHTS,
     load_traffic,
     outcome_table,
@@ -24,8 +25,7 @@ from course.migration_replay import (
     replay_migration,
     save_traffic,
 )
-from course.plots.migration import plot_migration_replay
-from course.routing import Answer, Decision, RoutedRequest, SidePrices, routed_request
+from course.routing.router import Answer, Decision, RoutedRequest, SidePrices, routed_request
 
 PRICES = SidePrices(local_usd_per_mtok=0.1, api_usd_per_mtok_input=0.4, api_usd_per_mtok_output=1.6)
 RIGHT, WRONG, BROKEN = '{"category": "billing"}', '{"category": "account"}', '{"category": '

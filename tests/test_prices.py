@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from course import prices
+from course.economics import prices
 from course.errors import ConfigError, DataError
 
-SEED_LEGACY_MODELS = ("gpt-4o", "claude-3-5-sonnet-20241022", "gemini-1.5-flash", "gpt-3.5-turbo")
+SOURCE_LEGACY_MODELS = ("gpt-4o", "claude-3-5-sonnet-20241022", "gemini-1.5-flash", "gpt-3.5-turbo")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_snapshot_covers_hosted_open_models(snap: prices.PriceSnapshot) -> None:
     assert any("70b" in p.model.lower() for p in hosted) and any("8b" in p.model.lower() for p in hosted)
 
 
-def test_snapshot_has_the_legacy_prices_the_seeds_assume(snap: prices.PriceSnapshot) -> None:
-    for model in SEED_LEGACY_MODELS:
+def test_snapshot_has_the_legacy_prices_the_sources_assume(snap: prices.PriceSnapshot) -> None:
+    for model in SOURCE_LEGACY_MODELS:
         assert snap.api(model).status == "legacy"
 
 
@@ -98,8 +98,9 @@ def test_frames_have_a_row_per_price(snap: prices.PriceSnapshot) -> None:
 
 def test_importing_reads_nothing_and_loading_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     probe = (
-        "import course.prices, course.costs, course.widgets, course.decision, course.plots.costs; "
-        "print(course.prices._bundled_snapshot.cache_info().currsize)"
+        "import course.economics.prices, course.economics.costs, course.widgets, course.teaching.decision, "
+        "course.plots.costs; "
+        "print(course.economics.prices._bundled_snapshot.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0"
@@ -207,9 +208,11 @@ def test_today_can_be_set_to_check_dates(tmp_path: Path) -> None:
 
 def test_genai_prices_is_never_imported_by_the_course() -> None:
     probe = (
-        "import sys, course.prices, course.costs, course.widgets, course.seed_figures; "
+        "import sys, course.economics.prices, course.economics.costs, course.widgets, "
+        "course.teaching.source_costs; "
         "from course.__main__ import build_parser; build_parser(); "
-        "print('genai_prices' in sys.modules, course.prices._bundled_snapshot.cache_info().currsize)"
+        "print('genai_prices' in sys.modules, "
+        "course.economics.prices._bundled_snapshot.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "0"]

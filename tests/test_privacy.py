@@ -1,4 +1,5 @@
-"""Deployment classification (course.privacy): the rules in order, the bundled scenarios, bad input."""
+"""Deployment classification (course.teaching.privacy): the rules in order, the bundled scenarios, bad
+input."""
 
 import json
 
@@ -7,7 +8,7 @@ from matplotlib.figure import Figure
 
 from course.errors import ConfigError, DataError
 from course.plots.privacy import plot_scenario_matrix
-from course.privacy import (
+from course.teaching.privacy import (
     PRIVACY_PATH,
     Deployment,
     Scenario,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from course.errors import DataError
-from course.published_latency import beside_measured, published_latency, published_latency_frame
+from course.teaching.published_latency import beside_measured, published_latency, published_latency_frame
 
 
 def test_rows_are_dated_sourced_and_say_how_sure_they_are() -> None:

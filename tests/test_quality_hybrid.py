@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+from course.economics.fallback_chain import Tier, fallback_chain, routed_by_difficulty
+from course.economics.quality_cost import error_cost_to_flip, quality_cost, usd_per_quality_point
 from course.errors import ConfigError
-from course.hybrid import Tier, fallback_chain, routed_by_difficulty
-from course.quality_cost import error_cost_to_flip, quality_cost, usd_per_quality_point
 
 
 def test_cost_per_correct_answer_by_hand() -> None:
@@ -83,7 +83,7 @@ def test_bad_tiers(kwargs: dict) -> None:
 
 
 def test_router_options_are_dated_and_sourced() -> None:
-    from course.hybrid import router_options
+    from course.economics.fallback_chain import router_options
 
     names = [r.name for r in router_options()]
     assert names[:3] == ["OpenRouter", "Portkey", "Martian"] and "Your own router" in names

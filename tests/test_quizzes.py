@@ -25,7 +25,7 @@ import pytest
 from quiz_submissions import FAKES, TAMPER_IN_KERNEL, TAMPER_IN_PROCESS, fake_body, solution_body, submission
 
 from course.__main__ import main as course_main
-from course.quiz import inprocess
+from course.quiz import run_cells
 from course.quiz.build import QUIZZES_DIR, checked_text, discover, notebook_path
 from course.quiz.grading import LocalCourse
 from course.quiz.model import MIN_PER_KIND, MIN_QUESTIONS, Numeric, QuizError, validate
@@ -91,7 +91,7 @@ def test_tamper_in_process_gains_nothing(quiz_id: str) -> None:
     quiz = QUIZZES[quiz_id]
     # in-process: names shadowed in the namespace only (patching this process's builtins would break pytest)
     bodies = {q.qid: fake_body(q) for q in quiz.questions}
-    passed = inprocess.run(quiz, bodies=bodies, prelude=TAMPER_IN_PROCESS)
+    passed = run_cells.run(quiz, bodies=bodies, prelude=TAMPER_IN_PROCESS)
     assert not any(passed.values()), [gid for gid, ok in passed.items() if ok]
 
 
@@ -186,13 +186,13 @@ def test_one_wrong_answer_loses_its_points_and_tampering_gains_nothing(
     quiz = QUIZZES[quiz_id]
     number = int(quiz_id[5:7])
     if number % 2:
-        qid, label, body = inprocess.wrong_bodies(quiz)[number * 7 % len(inprocess.wrong_bodies(quiz))]
+        qid, label, body = run_cells.wrong_bodies(quiz)[number * 7 % len(run_cells.wrong_bodies(quiz))]
     else:
         target = quiz.questions[number * 5 % len(quiz.questions)]
         qid, label, body = target.qid, "an object equal to everything", fake_body(target)
     bodies = {q.qid: solution_body(q) for q in quiz.questions} | {qid: body}
     expected_lost = {
-        gid for gid, ok in inprocess.run(quiz, bodies={qid: body}, prelude=FAKES).items() if not ok
+        gid for gid, ok in run_cells.run(quiz, bodies={qid: body}, prelude=FAKES).items() if not ok
     }
     assert expected_lost and all(gid.startswith(qid) for gid in expected_lost)
     result = course.autograde(

@@ -1,5 +1,5 @@
-"""The hybrid router (course/routing.py, course/routing_replay.py): its pure decision, its arithmetic, and
-the real embedded model routed against the real frontier stand-in on loopback."""
+"""The hybrid router (course/routing/router.py, course/routing/replay.py): its pure decision, its arithmetic,
+and the real embedded model routed against the real frontier stand-in on loopback."""
 
 from __future__ import annotations
 
@@ -12,12 +12,27 @@ from matplotlib.figure import Figure
 
 from course.backends.api import ApiBackend
 from course.backends.inprocess import InProcessBackend
+from course.economics.fallback_chain import routed_by_difficulty
 from course.errors import ConfigError
 from course.evals import SCHEMAS, ApiSide, api_side, load_eval_set, run_eval, stratified_sample
-from course.hybrid import routed_by_difficulty
-from course.measured_cost import ASSUMED_LOCAL_USD_PER_MTOK, local_usd_per_mtok
+from course.labs.results import (
+    ASSUMED_LOCAL_USD_PER_MTOK,
+    Lab04Headline,
+    local_usd_per_mtok,
+    read_headlines,
+    save_headline,
+)
 from course.plots.routing import plot_router
-from course.routing import (
+from course.routing.replay import (
+    api_answers,
+    lab06_headline,
+    measure_local,
+    replay_all_api,
+    replay_all_local,
+    replay_router,
+    sweep_thresholds,
+)
+from course.routing.router import (
     Answer,
     Decision,
     HybridRouter,
@@ -34,16 +49,6 @@ from course.routing import (
     summary_table,
     validate_answer,
 )
-from course.routing_replay import (
-    api_answers,
-    lab06_figures,
-    measure_local,
-    replay_all_api,
-    replay_all_local,
-    replay_router,
-    sweep_thresholds,
-)
-from course.saved_results import Lab04Figures, read_lab_figures, save_lab_figures
 
 PRICES = SidePrices(local_usd_per_mtok=0.1, api_usd_per_mtok_input=0.4, api_usd_per_mtok_output=1.6)
 CLASSIFY = SCHEMAS["classify"]
@@ -196,11 +201,11 @@ def test_local_price_comes_from_lab_04_when_saved(tmp_path) -> None:
         ASSUMED_LOCAL_USD_PER_MTOK,
         "an assumption: run lab 04 for your own figure",
     )
-    lab04 = Lab04Figures(
+    lab04 = Lab04Headline(
         decode_tokens_per_s=40, gpu="L4", gpu_usd_per_hour=0.8, served_model="Llama 3.1 8B",
         self_usd_per_mtok=0.31, api_model="gpt-4.1-mini", api_blended_usd_per_mtok=0.7,
     )  # fmt: skip
-    save_lab_figures("04", lab04, mode="offline", machine={}, folder=tmp_path)
+    save_headline("04", lab04, mode="offline", machine={}, folder=tmp_path)
     price, note = local_usd_per_mtok(tmp_path)
     assert price == 0.31 and "lab 04" in note and "L4" in note
 
@@ -281,7 +286,7 @@ def test_live_router_takes_the_replays_decisions(measured, local_backend, standi
         local=replay_all_local(items, local, prices=prices), sweep=sweep, baselines=summaries[:2]
     )
     assert isinstance(fig, Figure) and len(fig.axes) == 2
-    figures = lab06_figures(summaries, config=config, api_label=standin.label, prices=prices)
+    figures = lab06_headline(summaries, config=config, api_label=standin.label, prices=prices)
     assert [p.name for p in figures.policies] == ["all local", "all API", "router"]
 
 
@@ -329,8 +334,8 @@ def test_replay_needs_both_sides_measured(measured) -> None:
 def test_saved_figures_read_back(measured, tmp_path) -> None:
     items, local, _ = measured
     summaries = [summarise(replay_all_local(items, local, prices=PRICES))]
-    figures = lab06_figures(summaries, config=RouterConfig(), api_label="stand-in", prices=PRICES)
-    save_lab_figures("06", figures, mode="offline", machine={}, folder=tmp_path)
-    loaded = read_lab_figures(tmp_path).figures("06")
+    figures = lab06_headline(summaries, config=RouterConfig(), api_label="stand-in", prices=PRICES)
+    save_headline("06", figures, mode="offline", machine={}, folder=tmp_path)
+    loaded = read_headlines(tmp_path).headline("06")
     assert loaded.policies[0].local_share == 1.0 and loaded.router_rule.startswith("local answer kept")
-    assert read_lab_figures(tmp_path).problems == []
+    assert read_headlines(tmp_path).problems == []

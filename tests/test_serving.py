@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from course import serving
 from course.dated_rows import load_rows
 from course.errors import ConfigError, DataError
+from course.teaching import serving
 
 
 def test_every_stack_is_dated_and_sourced() -> None:
@@ -75,7 +75,7 @@ def test_bad_rows_are_named(tmp_path: Path, row: dict, message: str) -> None:
     assert "t.json, row 0" in str(info.value)
 
 
-def test_seed_sources_and_missing_files(tmp_path: Path) -> None:
+def test_article_sources_and_missing_files(tmp_path: Path) -> None:
     (tmp_path / "t.json").write_text(
         json.dumps({"note": "n", "rows": [{"as_of": "2026-01-01", "source": "seed 004 (2026)"}]})
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course import sizing
+from course.economics import sizing
 from course.errors import ConfigError
 from course.plots.operations import plot_vram
 
@@ -20,15 +20,15 @@ def test_weights_are_params_times_bits_over_8() -> None:
     # KV cache by hand: 2 (K, V) x 80 layers x 8 KV heads x 128 dims x 8192 tokens x 2 bytes
     assert e.kv_cache_gb == pytest.approx(2 * 80 * 8 * 128 * 8192 * 2 / 1e9)
     assert e.total_gb == pytest.approx(e.weights_gb + e.kv_cache_gb + e.overhead_gb)
-    assert e.total_gb < 48 < e.seed_003_rule_gb  # fits the 48 GB the seed itself names
+    assert e.total_gb < 48 < e.source_003_rule_gb  # fits the 48 GB the seed itself names
 
 
-def test_seed_003_rule_is_the_16_bit_figure() -> None:
-    assert sizing.bits_implied_by_seed_003() == 16
+def test_source_003_rule_is_the_16_bit_figure() -> None:
+    assert sizing.bits_implied_by_source_003() == 16
     assert sizing.gb_per_billion_params(16) == pytest.approx(2.0)
     assert sizing.gb_per_billion_params(4) == pytest.approx(0.5)
     f16 = sizing.estimate_vram("Llama 3.1 8B", precision="BF16/F16")
-    assert f16.weights_gb == pytest.approx(f16.seed_003_rule_gb)
+    assert f16.weights_gb == pytest.approx(f16.source_003_rule_gb)
 
 
 def test_kv_cache_grows_with_context_and_sequences() -> None:

@@ -8,11 +8,11 @@ from matplotlib.figure import Figure
 from course.backends.base import GenerationOptions
 from course.display import show_stream, stream_summary
 from course.environment import environment_report, gpu_report, package_versions
+from course.measure.quant_compare import compare_quants
 from course.models.memory import kv_cache_gb, weights_gb
 from course.models.synthetic import SYNTHETIC_SHAPES
 from course.native_log import capture_stderr
 from course.plots.quants import quant_tradeoff_figure
-from course.quant_compare import compare_quants
 
 
 def test_environment_report_hides_the_key(monkeypatch):
@@ -24,7 +24,7 @@ def test_environment_report_hides_the_key(monkeypatch):
     assert "CPU" in gpu_report().summary or "GPU" in gpu_report().summary
 
 
-def test_weights_memory_formula_and_the_seed_003_slip():
+def test_weights_memory_formula_and_the_source_003_slip():
     eight_b = SYNTHETIC_SHAPES["llama-8b"]
     assert weights_gb(params=eight_b.n_params, bits_per_weight=16) == pytest.approx(16.06, abs=0.01)
     four_bit = weights_gb(params=1e9, bits_per_weight=4)

@@ -1,11 +1,10 @@
-"""Confidence intervals and sample sizes (course.stats), checked against published reference values."""
+"""Confidence intervals and sample sizes (course.evals.stats), checked against published reference values."""
 
 import pytest
 from matplotlib.figure import Figure
 
 from course.errors import ConfigError
-from course.plots.intervals import plot_interval_width
-from course.stats import (
+from course.evals.stats import (
     accuracy_interval,
     difference_interval,
     examples_for_margin,
@@ -13,6 +12,7 @@ from course.stats import (
     margin_of_error,
     z_value,
 )
+from course.plots.intervals import plot_interval_width
 
 
 def test_wilson_interval_matches_reference_values():
@@ -82,7 +82,7 @@ def test_interval_width_figure():
 
 
 def test_wilson_bounds_takes_a_rate():
-    from course.stats import wilson_bounds
+    from course.evals.stats import wilson_bounds
 
     ci = accuracy_interval(84, 100)
     assert wilson_bounds(0.84, 100) == pytest.approx((ci.low, ci.high))

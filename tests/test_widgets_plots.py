@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from course import costs, widgets
-from course.costs import ApiPlan, SelfHostSetup
-from course.decision import MatrixScores
+from course import widgets
+from course.economics import costs
+from course.economics.costs import ApiPlan, SelfHostSetup
 from course.plots import costs as cost_plots
+from course.teaching.decision import MatrixScores
 
 PLAN = ApiPlan(usd_per_mtok_input=3, usd_per_mtok_output=15, input_share=0.75, label="Frontier")
 SETUP = SelfHostSetup(

@@ -23,19 +23,19 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hostile_submissions as submissions
 import psutil
 import pytest
 import requests
 
 from course.config import load_settings
-from course.quiz import inprocess
+from course.quiz import run_cells
 from course.quiz.build import QUIZZES_DIR, discover
 from course.quiz.render import graded_cells
-from grader import samples
 from grader.cli import main as grader_main
-from grader.hub import launcher, proxy
-from grader.hub import room as hub_room
-from grader.hub.settings import (
+from grader.workshop.hub import launcher, proxy
+from grader.workshop.hub import room as hub_room
+from grader.workshop.hub.settings import (
     ENV_INSTRUCTOR_PASSWORD,
     ENV_PASSWORD,
     INSTRUCTOR_PASSWORD_MIN_CHARS,
@@ -270,8 +270,8 @@ def test_a_quiz_goes_round_the_room(
     path = f"api/contents/{QUIZ}/{QUIZ}.ipynb"
     released = alice.server("GET", path, params={"type": "file", "format": "text"})
     assert released.status_code == 200, released.text
-    bodies = samples.wrong_answers(quiz, seed=7)
-    answered = samples.answered(released.json()["content"], quiz, bodies)
+    bodies = submissions.wrong_answers(quiz, seed=7)
+    answered = submissions.answered(released.json()["content"], quiz, bodies)
     saved = alice.server("PUT", path, json={"type": "notebook", "format": "json", "content": answered})
     assert saved.status_code in (200, 201), saved.text
     alice.ok("POST", "assignments/submit", data={"course_id": COURSE_ID, "assignment_id": QUIZ})
@@ -287,7 +287,7 @@ def test_a_quiz_goes_round_the_room(
     assert rc == 0, out
     lap("autograde_s")
     points = {c.grade_id: c.points for q in quiz.questions for c in graded_cells(q)}
-    expected = float(sum(points[gid] for gid, ok in inprocess.run(quiz, bodies=bodies).items() if ok))
+    expected = float(sum(points[gid] for gid, ok in run_cells.run(quiz, bodies=bodies).items() if ok))
     assert 0 < expected < quiz.total_points
     assert re.search(rf"{LEARNER}\s+{expected:g}/{quiz.total_points:g}", out), out
     rc, out = _grader(hub, capsys, "feedback", QUIZ)
@@ -315,7 +315,7 @@ def test_a_quiz_goes_round_the_room(
     assert "SQLite format 3" in seen, seen
     lap("not_isolated_check_s")
     # each learner's labs save into their own home, so the room's results can be pooled per person
-    where = alice.run_code("from course.saved_results import results_dir; print(results_dir())")
+    where = alice.run_code("from course.labs.results import results_dir; print(results_dir())")
     assert str(hub.room / "home" / LEARNER / "results") in where, where
 
     # passwords from the environment are never printed, and written nowhere in the room

@@ -23,8 +23,8 @@ from packaging.version import Version
 from course.config import ENV_CACHE_DIR, load_settings
 from course.models.embedded import embedded_model_path
 from course.models.quantize import QUANTS
-from grader import kit as kit_module
 from grader.cli import main
+from grader.workshop import kit as kit_module
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,7 @@
-"""grader.pool: a room's saved results (folders, zips, grades.csv) pooled into one table, a page and plots.
+"""grader.workshop.pool: a room's saved results (folders, zips, grades.csv) pooled into one table, a page and
+plots.
 
-The room is written with the real course.saved_results.save_lab_figures (alice's lab 01 measured on the
+The room is written with the real course.labs.results.save_headline (alice's lab 01 measured on the
 embedded model) and the real course.quiz.selfcheck.save_check; the broken files are broken the ways a
 participant's would be: a run killed mid-write, a file of another schema, a zip that tries to leave its
 folder.
@@ -16,22 +17,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from course.measured_cost import machine_info, measure_decode_tokens_per_s
-from course.quiz.grading import CellScore, GradeResult
-from course.quiz.selfcheck import read_checks, save_check
-from course.saved_results import (
+from course.environment import machine_info
+from course.labs.results import (
     ConcurrencyLevel,
-    Lab01Figures,
-    Lab02Figures,
-    Lab03Figures,
-    Lab04Figures,
-    Lab05Figures,
+    Lab01Headline,
+    Lab02Headline,
+    Lab03Headline,
+    Lab04Headline,
+    Lab05Headline,
     QualitySide,
     lab_file,
-    save_lab_figures,
+    save_headline,
 )
+from course.measure.roofline import measure_decode_tokens_per_s
+from course.quiz.grading import CellScore, GradeResult
+from course.quiz.selfcheck import read_checks, save_check
 from grader.cli import main
-from grader.pool import Pool, ZipLimits, pool_results, write_pool
+from grader.workshop.pool import Pool, ZipLimits, pool_results, write_pool
 
 M2 = {"cpu": "Apple M2 Pro (12 logical cores)", "logical_cores": 12, "memory_gib": 32.0,
       "gpu": "no GPU found: everything runs on the CPU (fine for this course)"}  # fmt: skip
@@ -52,30 +54,30 @@ def _levels(*rates: float) -> list[ConcurrencyLevel]:
     ]
 
 
-def _lab02(local_ttft_s: float, api_ttft_s: float) -> Lab02Figures:
-    return Lab02Figures(
+def _lab02(local_ttft_s: float, api_ttft_s: float) -> Lab02Headline:
+    return Lab02Headline(
         n_requests=8, output_tokens_per_request=64, local_ttft_p50_s=local_ttft_s, local_tpot_p50_s=0.002,
         api_label="frontier stand-in (offline)", api_ttft_p50_s=api_ttft_s, api_tpot_p50_s=0.01,
         api_model_priced="gpt-5-mini", api_usd_per_request=0.00021,
     )  # fmt: skip
 
 
-def _lab04(self_usd: float, break_even: float | None, reason: str | None = None) -> Lab04Figures:
-    return Lab04Figures(
+def _lab04(self_usd: float, break_even: float | None, reason: str | None = None) -> Lab04Headline:
+    return Lab04Headline(
         decode_tokens_per_s=100.0, gpu="L4", gpu_usd_per_hour=0.8, served_model="llama-8b Q4_K_M",
         self_usd_per_mtok=self_usd, api_model="gpt-5-mini", api_blended_usd_per_mtok=0.69,
         break_even_tokens_per_day=break_even, break_even_reason=reason,
     )  # fmt: skip
 
 
-def _lab05(local: float, constrained: float, api: float) -> Lab05Figures:
+def _lab05(local: float, constrained: float, api: float) -> Lab05Headline:
     sides = [
         QualitySide(label="tinychat", n_items=20, accuracy=local, usd_per_mtok=0.2, side="local"),
         QualitySide(label="tinychat, constrained", n_items=20, accuracy=constrained, usd_per_mtok=0.2,
                     side="local", constrained=True),
         QualitySide(label="stand-in", n_items=20, accuracy=api, usd_per_mtok=0.69, side="API"),
     ]  # fmt: skip
-    return Lab05Figures(workload="support-tickets", sides=sides)
+    return Lab05Headline(workload="support-tickets", sides=sides)
 
 
 def _check(quiz_id: str, got: list[float], top: list[float]) -> GradeResult:
@@ -96,32 +98,32 @@ def room(tmp_path_factory: pytest.TempPathFactory, local_backend) -> dict[str, o
     decode = measure_decode_tokens_per_s(local_backend, n_tokens=32, repeats=1)
     info = local_backend.info()
     here = machine_info()
-    lab01 = Lab01Figures(
+    lab01 = Lab01Headline(
         model=info.model, quant="Q8_0", decode_tokens_per_s=decode, gpu_layers_offloaded=info.gpu_layers
     )
-    save_lab_figures("01", lab01, mode="offline", machine=here, folder=alice)
-    save_lab_figures("02", _lab02(0.004, 0.090), mode="offline", machine=here, folder=alice)
-    save_lab_figures("03", Lab03Figures(server="llama-server", levels=_levels(90, 160, 240)), mode="offline",
+    save_headline("01", lab01, mode="offline", machine=here, folder=alice)
+    save_headline("02", _lab02(0.004, 0.090), mode="offline", machine=here, folder=alice)
+    save_headline("03", Lab03Headline(server="llama-server", levels=_levels(90, 160, 240)), mode="offline",
                      machine=here, folder=alice)  # fmt: skip
-    save_lab_figures("04", _lab04(0.35, 2.0e6), mode="offline", machine=here, folder=alice)
-    save_lab_figures("05", _lab05(0.55, 0.70, 0.85), mode="offline", machine=here, folder=alice)
+    save_headline("04", _lab04(0.35, 2.0e6), mode="offline", machine=here, folder=alice)
+    save_headline("05", _lab05(0.55, 0.70, 0.85), mode="offline", machine=here, folder=alice)
     save_check(_check("quiz-03-cost", [1, 0, 3], [3, 3, 3]), folder=alice)  # the grades.csv score wins
     save_check(_check("quiz-01-open", [3, 1], [3, 3]), folder=alice)
     # bob: files at the top of his folder, no lab 05, no break-even
     bob = room / "bob"
-    save_lab_figures("01", Lab01Figures(model="tinychat", quant="Q8_0", decode_tokens_per_s=48.5),
+    save_headline("01", Lab01Headline(model="tinychat", quant="Q8_0", decode_tokens_per_s=48.5),
                      mode="offline", machine=M2, folder=bob)  # fmt: skip
-    save_lab_figures("02", _lab02(0.012, 0.140), mode="real API", machine=M2, folder=bob)
-    save_lab_figures("03", Lab03Figures(server="llama-server", levels=_levels(40, 70, 100, 120)),
+    save_headline("02", _lab02(0.012, 0.140), mode="real API", machine=M2, folder=bob)
+    save_headline("03", Lab03Headline(server="llama-server", levels=_levels(40, 70, 100, 120)),
                      mode="offline", machine=M2, folder=bob)  # fmt: skip
-    save_lab_figures("04", _lab04(2.9, None, "self-hosting never cheaper"), mode="offline", machine=M2,
+    save_headline("04", _lab04(2.9, None, "self-hosting never cheaper"), mode="offline", machine=M2,
                      folder=bob)  # fmt: skip
     # carol: a zip of her course folder's results/ with other files beside them
     staged = root / "staged-carol"
-    save_lab_figures("01", Lab01Figures(model="tinychat", quant="Q4_0", decode_tokens_per_s=310.0,
+    save_headline("01", Lab01Headline(model="tinychat", quant="Q4_0", decode_tokens_per_s=310.0,
                      gpu_layers_offloaded=9), mode="offline", machine=L4, folder=staged)  # fmt: skip
-    save_lab_figures("04", _lab04(0.12, 9.0e7), mode="offline", machine=L4, folder=staged)
-    save_lab_figures("05", _lab05(0.60, 0.75, 0.80), mode="offline", machine=L4, folder=staged)
+    save_headline("04", _lab04(0.12, 9.0e7), mode="offline", machine=L4, folder=staged)
+    save_headline("05", _lab05(0.60, 0.75, 0.80), mode="offline", machine=L4, folder=staged)
     save_check(_check("quiz-05-operations", [2, 2], [2, 3]), folder=staged)
     with zipfile.ZipFile(room / "carol.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(staged.iterdir()):
@@ -132,13 +134,13 @@ def room(tmp_path_factory: pytest.TempPathFactory, local_backend) -> dict[str, o
     (room / "dave").mkdir(parents=True)
     # erin: lab 02 cut off mid-write, lab 04 of another shape, a broken quiz file
     erin = room / "erin"
-    save_lab_figures("01", Lab01Figures(model="tinychat", quant="Q8_0", decode_tokens_per_s=120.0),
+    save_headline("01", Lab01Headline(model="tinychat", quant="Q8_0", decode_tokens_per_s=120.0),
                      mode="offline", machine=RYZEN, folder=erin)  # fmt: skip
-    save_lab_figures("02", _lab02(0.006, 0.1), mode="offline", machine=RYZEN, folder=erin)
+    save_headline("02", _lab02(0.006, 0.1), mode="offline", machine=RYZEN, folder=erin)
     text = lab_file("02", erin).read_text()
     lab_file("02", erin).write_text(text[: len(text) // 2])
     record = json.loads(lab_file("01", erin).read_text())
-    record["lab"], record["figures"] = "04", {"self_usd_per_mtok": "cheap", "gpu": "L4"}
+    record["lab"], record["headline"] = "04", {"self_usd_per_mtok": "cheap", "gpu": "L4"}
     lab_file("04", erin).write_text(json.dumps(record))
     (erin / "quiz-03-cost.json").write_text('{"schema": 1, "quiz_id": "quiz-03-cost", "poi')
     # mallory: a valid lab file and a member that climbs out of the folder

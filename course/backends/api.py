@@ -51,13 +51,13 @@ from course.backends.tokens import TokenCounter, estimate_tokens, render_message
 from course.backends.urls import is_loopback_url, redact, safe_url, url_secrets
 from course.config import load_settings
 from course.errors import (
+    ApiAuthError,
     ApiContextLengthError,
     ApiError,
+    ApiRateLimitError,
     ApiServerError,
-    AuthenticationError,
     ConfigError,
     MissingKeyError,
-    RateLimitError,
     RequestTimeoutError,
     UnknownModelError,
     UnreachableError,
@@ -350,7 +350,7 @@ class ApiBackend(Backend):
                     "A loopback URL gets a dummy key, not OPENAI_API_KEY: if this local proxy needs a real "
                     "key, pass it explicitly (ApiBackend(..., api_key=os.environ['OPENAI_API_KEY']))."
                 )
-            return AuthenticationError(f"{url} rejected the API key (HTTP {status}): {said}", fix=fix, **ids)
+            return ApiAuthError(f"{url} rejected the API key (HTTP {status}): {said}", fix=fix, **ids)
         if isinstance(exc, openai.NotFoundError):
             listed = self.available_models()
             served = f" It serves: {', '.join(listed[:20])}." if listed else ""
@@ -364,7 +364,7 @@ class ApiBackend(Backend):
         if isinstance(exc, openai.RateLimitError):
             hinted = parse_retry_after(exc.response.headers)
             wait = f" It asks to wait {hinted:g} s before retrying." if hinted is not None else ""
-            return RateLimitError(
+            return ApiRateLimitError(
                 f"{url} is rate limiting requests (HTTP 429){tries}.{wait} {said}",
                 fix="Wait and retry, send fewer requests at once, or raise max_retries= / your rate limit.",
                 retry_after_s=hinted,

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _memo(args: argparse.Namespace) -> int:
     from course.errors import ConfigError
-    from course.saved_results import results_dir
+    from course.labs.results import results_dir
 
     if args.results is not None and not args.results.is_dir():
         raise ConfigError(

@@ -23,8 +23,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from course.economics.prices import DEFAULT_PRICES_PATH, load_prices
 from course.errors import ConfigError, DataError
-from course.prices import DEFAULT_PRICES_PATH, load_prices
 
 PACKAGE = "genai-prices"
 PRICE_FIELDS = ("usd_per_mtok_input", "usd_per_mtok_output", "usd_per_mtok_cached_input")

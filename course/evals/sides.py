@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from course.backends.base import Backend
 from course.config import load_settings
+from course.economics.prices import ApiPrice, api_price
 from course.errors import DataError
 from course.evals.items import EvalItem
 from course.models.embedded import STANDIN_LABEL, STANDIN_NAME
-from course.prices import ApiPrice, api_price
 
 DEFAULT_API_MODEL = "gpt-4.1-mini"
 

@@ -1,6 +1,6 @@
 """The learner's answers to both decision frameworks, saved by lab 07 as results/lab07-frameworks.json.
 
-The answers reuse :mod:`course.decision`'s own types (:class:`FlowAnswers` for seed 003's six
+The answers reuse :mod:`course.teaching.decision`'s own types (:class:`FlowAnswers` for seed 003's six
 questions, :class:`MatrixScores` for seed 004's six dimensions), so the file is checked by the same
 rules as the lesson's cells: strict types (``true``, not ``1``; a score of ``3``, not ``"3"``) and
 the frameworks' own range checks. :func:`load_answers` never raises: a problem comes back as a line.
@@ -15,8 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WrapValidator, field_validator
 
-from course.decision import TREE_KEYS, FlowAnswers, MatrixScores
 from course.errors import ConfigError, CourseError
+from course.teaching.decision import TREE_KEYS, FlowAnswers, MatrixScores
 
 ANSWERS_FILE = "lab07-frameworks.json"
 
@@ -61,7 +61,7 @@ def answers_file(folder: Path) -> Path:
 
 def save_answers(answers: FrameworkAnswers, folder: Path | None = None) -> Path:
     """Write ``answers`` to ``folder`` (default: the results folder) atomically; returns the path."""
-    from course.saved_results import results_dir, write_text_atomically
+    from course.labs.results import results_dir, write_text_atomically
 
     return write_text_atomically(answers_file(folder or results_dir()), answers.model_dump_json(indent=1))
 

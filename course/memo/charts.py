@@ -13,11 +13,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from course.costs import api_monthly_cost, self_host_monthly_cost
+from course.economics.costs import api_monthly_cost, self_host_monthly_cost
+from course.labs.results import Lab01Headline, Lab02Headline, Lab03Headline, Lab04Headline, Lab05Headline
 from course.memo.cost import api_plan, self_host_setup
 from course.memo.numbers import tokens
 from course.plots.palette import BLACK, BLUE, GREEN, ORANGE, VERMILION
-from course.saved_results import Lab01Figures, Lab02Figures, Lab03Figures, Lab04Figures, Lab05Figures
 
 LOCAL, API, REAL_API = BLUE, ORANGE, GREEN
 
@@ -37,7 +37,7 @@ def _bars(ax: Axes, labels: list[str], values: list[float], colours: list[str], 
 
 
 def speed_chart(
-    lab01: Lab01Figures | None, lab02: Lab02Figures | None, lab03: Lab03Figures | None
+    lab01: Lab01Headline | None, lab02: Lab02Headline | None, lab03: Lab03Headline | None
 ) -> Figure | None:
     """TTFT p50 and one stream's tokens/s per side (labs 02, 01); aggregate tokens/s vs load (lab 03)."""
     n = (2 if lab02 else 1 if lab01 else 0) + (1 if lab03 else 0)
@@ -83,7 +83,7 @@ def speed_chart(
 
 
 def cost_chart(
-    lab04: Lab04Figures | None, lab05: Lab05Figures | None, *, tokens_per_day: float | None
+    lab04: Lab04Headline | None, lab05: Lab05Headline | None, *, tokens_per_day: float | None
 ) -> Figure | None:
     """Monthly cost vs volume, break-even and your volume marked (lab 04); USD per correct answer (lab 05)."""
     setup = self_host_setup(lab04) if lab04 else None

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from course.decision import QUESTIONS, STANDING_CAVEATS, Comparison, Decision, compare_frameworks
+from course.labs.results import (
+    Lab01Headline,
+    Lab02Headline,
+    Lab03Headline,
+    Lab04Headline,
+    Lab05Headline,
+    Lab06Headline,
+    SavedLab,
+)
 from course.memo.charts import cost_chart, speed_chart
 from course.memo.cost import VolumeCost, volume_cost
 from course.memo.document import Block, Bullets, FigureRef, Memo, Paragraph, Section, Table
@@ -23,23 +31,15 @@ from course.memo.verdict import (
     interval_half_width,
     per_correct_evidence,
 )
-from course.saved_results import (
-    Lab01Figures,
-    Lab02Figures,
-    Lab03Figures,
-    Lab04Figures,
-    Lab05Figures,
-    Lab06Figures,
-    SavedLab,
-)
+from course.teaching.decision import QUESTIONS, STANDING_CAVEATS, Comparison, Decision, compare_frameworks
 
 
 def build_memo(inputs: MemoInputs, *, now: datetime | None = None) -> Memo:
     """The memo for ``inputs``; every section is present, saying what is missing where a lab was not run."""
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     figs = inputs.results
-    lab01, lab02, lab03 = figs.figures("01"), figs.figures("02"), figs.figures("03")
-    lab04, lab05, lab06 = figs.figures("04"), figs.figures("05"), figs.figures("06")
+    lab01, lab02, lab03 = figs.headline("01"), figs.headline("02"), figs.headline("03")
+    lab04, lab05, lab06 = figs.headline("04"), figs.headline("05"), figs.headline("06")
     answers = inputs.answers
     volume = answers.flow.tokens_per_day if answers else None
     comparison = (
@@ -126,7 +126,7 @@ def _workload(inputs: MemoInputs) -> Section:
         f"{yes_no[flow.narrow_task]}. Must run offline: {yes_no[flow.needs_offline]}.",
         "Kinds of task (seed 002's tree): " + ", ".join(f"`{t}`" for t in answers.tree_tasks) + ".",
     ]
-    lab05 = inputs.results.figures("05")
+    lab05 = inputs.results.headline("05")
     if lab05:
         n = max(s.n_items for s in lab05.sides)
         facts.append(f"Lab 05 measured quality on {n} items: {lab05.workload}.")
@@ -134,7 +134,7 @@ def _workload(inputs: MemoInputs) -> Section:
 
 
 def _speed(
-    lab01: Lab01Figures | None, lab02: Lab02Figures | None, lab03: Lab03Figures | None, has_figure: bool
+    lab01: Lab01Headline | None, lab02: Lab02Headline | None, lab03: Lab03Headline | None, has_figure: bool
 ) -> Section:
     blocks: list[Block] = []
     if lab02:
@@ -187,8 +187,8 @@ def _speed(
 
 
 def _quality_and_cost(
-    lab04: Lab04Figures | None,
-    lab05: Lab05Figures | None,
+    lab04: Lab04Headline | None,
+    lab05: Lab05Headline | None,
     volume: float | None,
     at_volume: VolumeCost | None,
     has_figure: bool,
@@ -242,7 +242,7 @@ def _quality_and_cost(
     return Section("Quality and cost", tuple(blocks))
 
 
-def _hybrid(lab06: Lab06Figures) -> Section:
+def _hybrid(lab06: Lab06Headline) -> Section:
     rows = tuple(
         (p.name, percent(p.accuracy), usd(p.usd_per_1k_requests), percent(p.local_share))
         for p in lab06.policies
@@ -270,7 +270,7 @@ def _hybrid(lab06: Lab06Figures) -> Section:
     return Section("Hybrid router (lab 06)", tuple(blocks))
 
 
-def _against(lab06: Lab06Figures) -> str:
+def _against(lab06: Lab06Headline) -> str:
     api = getattr(lab06, "api_label", None)
     return f", against {api}" if api else ""
 
@@ -308,11 +308,11 @@ def _caveats(inputs: MemoInputs) -> Section:
     figs = inputs.results
     notes = []
     sizes = []
-    if (lab02 := figs.figures("02")) is not None:
+    if (lab02 := figs.headline("02")) is not None:
         sizes.append(f"{lab02.n_requests} timed requests a side (lab 02)")
-    if (lab03 := figs.figures("03")) is not None and lab03.requests_per_level:
+    if (lab03 := figs.headline("03")) is not None and lab03.requests_per_level:
         sizes.append(f"{lab03.requests_per_level} requests a concurrency level (lab 03)")
-    if (lab05 := figs.figures("05")) is not None and (pair := compared_sides(lab05)):
+    if (lab05 := figs.headline("05")) is not None and (pair := compared_sides(lab05)):
         api = pair[1]
         sizes.append(
             f"{api.n_items} scored items a side (lab 05: accuracy "
@@ -334,7 +334,7 @@ def _caveats(inputs: MemoInputs) -> Section:
     if real:
         which = f"Labs {', '.join(real[:-1])} and {real[-1]}" if len(real) > 1 else f"Lab {real[0]}"
         notes.append(f"{which} called a real API: its figures hold for that API on that day.")
-    lab01 = figs.figures("01")
+    lab01 = figs.headline("01")
     model = f" ({lab01.model})" if lab01 else ""
     notes.append(
         f"The local side is the course's small model{model} on the machine below: it shows the method, "

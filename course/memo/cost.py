@@ -1,9 +1,9 @@
 """Lab 04's saved cost model, rebuilt so the memo can price the learner's own volume.
 
 Lab 04 priced the API at its list price for the measured token mix (one blended USD per 1M tokens)
-and self-hosting as one always-on GPU replica (:meth:`course.costs.SelfHostSetup.from_gpu`'s
+and self-hosting as one always-on GPU replica (:meth:`course.economics.costs.SelfHostSetup.from_gpu`'s
 defaults) at the throughput, utilisation and staff time it saved. Rebuilt from those fields, the same
-:func:`course.costs.break_even` gives lab 04's break-even back; a file saved before lab 04 recorded
+:func:`course.economics.costs.break_even` gives lab 04's break-even back; a file saved before lab 04 recorded
 its assumptions cannot be rebuilt, and the memo says so rather than assume them.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course.costs import ApiPlan, SelfHostSetup, api_monthly_cost, self_host_monthly_cost
-from course.saved_results import Lab04Figures
+from course.economics.costs import ApiPlan, SelfHostSetup, api_monthly_cost, self_host_monthly_cost
+from course.labs.results import Lab04Headline
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class VolumeCost:
         return "self-hosted" if self.self_usd_per_month <= self.api_usd_per_month else "API"
 
 
-def api_plan(lab04: Lab04Figures) -> ApiPlan:
+def api_plan(lab04: Lab04Headline) -> ApiPlan:
     """The API at lab 04's blended price (input and output already mixed in its measured proportion)."""
     blended = lab04.api_blended_usd_per_mtok
     return ApiPlan(
@@ -38,7 +38,7 @@ def api_plan(lab04: Lab04Figures) -> ApiPlan:
     )
 
 
-def self_host_setup(lab04: Lab04Figures) -> SelfHostSetup | None:
+def self_host_setup(lab04: Lab04Headline) -> SelfHostSetup | None:
     """Lab 04's GPU replica, or None when its file lacks the assumptions (saved by an older lab 04)."""
     needed = (
         lab04.gpu_aggregate_tokens_per_s,
@@ -58,7 +58,7 @@ def self_host_setup(lab04: Lab04Figures) -> SelfHostSetup | None:
     )  # type: ignore[arg-type]  # checked for None above
 
 
-def volume_cost(lab04: Lab04Figures, tokens_per_day: float) -> VolumeCost | None:
+def volume_cost(lab04: Lab04Headline, tokens_per_day: float) -> VolumeCost | None:
     """Both monthly bills at ``tokens_per_day`` (None when lab 04's assumptions were not saved)."""
     setup = self_host_setup(lab04)
     if setup is None:

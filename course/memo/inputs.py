@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from course.labs.results import HEADLINE_BY_LAB, LoadedResults, lab_file, read_headlines
 from course.memo.answers import FrameworkAnswers, answers_file, load_answers
-from course.saved_results import FIGURES_BY_LAB, LoadedResults, lab_file, read_lab_figures
 
 LAB_TITLES = {
     "01": "a local model",
@@ -49,7 +49,7 @@ class MemoInputs:
     def missing(self) -> list[str]:
         """One line per absent or unreadable input, saying what the memo cannot show without it."""
         lines = []
-        for lab in FIGURES_BY_LAB:
+        for lab in HEADLINE_BY_LAB:
             if lab in self.results.labs:
                 continue
             problem = self.problem_for(lab)
@@ -76,7 +76,7 @@ def load_inputs(results_folder: str | Path, *, answers_path: str | Path | None =
     folder = Path(results_folder)
     path = Path(answers_path) if answers_path else answers_file(folder)
     answers, problem = load_answers(path)
-    return MemoInputs(read_lab_figures(folder), answers, path, problem)
+    return MemoInputs(read_headlines(folder), answers, path, problem)
 
 
 def _answers_status(inputs: MemoInputs) -> str:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from course.decision import Comparison, Recommendation
+from course.evals.stats import accuracy_interval, difference_interval
+from course.labs.results import Lab04Headline, Lab05Headline, QualitySide
 from course.memo.cost import VolumeCost
 from course.memo.numbers import percent, tokens, usd
-from course.saved_results import Lab04Figures, Lab05Figures, QualitySide
-from course.stats import accuracy_interval, difference_interval
+from course.teaching.decision import Comparison, Recommendation
 
 Lean = Literal["open", "API", "mixed"]
 
@@ -42,7 +42,7 @@ class Evidence:
     finding: str
 
 
-def cost_evidence(lab04: Lab04Figures, tokens_per_day: float, at_volume: VolumeCost | None) -> Evidence:
+def cost_evidence(lab04: Lab04Headline, tokens_per_day: float, at_volume: VolumeCost | None) -> Evidence:
     """Which side is cheaper per month at the learner's volume (lab 04's model, staff included)."""
     topic = "cost at your volume (lab 04)"
     volume = f"{tokens(tokens_per_day)} tokens/day"
@@ -64,7 +64,7 @@ def cost_evidence(lab04: Lab04Figures, tokens_per_day: float, at_volume: VolumeC
     return Evidence(topic, "open" if above else "API", finding)
 
 
-def compared_sides(lab05: Lab05Figures) -> tuple[QualitySide, QualitySide] | None:
+def compared_sides(lab05: Lab05Headline) -> tuple[QualitySide, QualitySide] | None:
     """(best local side, the API side), or None when lab 05 did not label one of each."""
     local = [s for s in lab05.sides if s.side == "local"]
     api = [s for s in lab05.sides if s.side == "API"]
@@ -77,7 +77,7 @@ def _correct(side: QualitySide) -> int:
     return round(side.accuracy * side.n_items)
 
 
-def accuracy_evidence(lab05: Lab05Figures) -> Evidence | None:
+def accuracy_evidence(lab05: Lab05Headline) -> Evidence | None:
     """Whether the accuracy gap between the best local setup and the API is larger than its sampling error."""
     pair = compared_sides(lab05)
     if pair is None:
@@ -98,7 +98,7 @@ def accuracy_evidence(lab05: Lab05Figures) -> Evidence | None:
     return Evidence("accuracy (lab 05)", None, finding + ": no difference these items can resolve.")
 
 
-def per_correct_evidence(lab05: Lab05Figures) -> Evidence | None:
+def per_correct_evidence(lab05: Lab05Headline) -> Evidence | None:
     """Which side pays less per correct answer (a side with no correct answer has no such price)."""
     pair = compared_sides(lab05)
     if pair is None:

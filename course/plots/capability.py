@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from course.capability import CapabilityData, load_capability
 from course.plots.palette import BLUE, ORANGE
+from course.teaching.capability import CapabilityData, load_capability
 
 
 def plot_capability_gap(data: CapabilityData | None = None) -> Figure:
     """Paired horizontal bars: best open model vs frontier, per task, sorted by the size of the gap."""
     data = data or load_capability()
-    rows = sorted(data.seed_003_gap, key=lambda g: g.closed_pct - g.open_pct)
+    rows = sorted(data.source_003_gap, key=lambda g: g.closed_pct - g.open_pct)
     y = np.arange(len(rows))
     fig = Figure(figsize=(7.5, 4.2), layout="constrained")
     ax = fig.subplots()

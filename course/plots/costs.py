@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from course.costs import (
+from course.economics.costs import (
     DAYS_PER_MONTH,
     ApiPlan,
     SelfHostSetup,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from course.customisation import FineTuneBudget
 from course.plots.palette import BLACK, BLUE, ORANGE
+from course.teaching.customisation import FineTuneBudget
 
 
 def plot_payback(

@@ -6,8 +6,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from course.evals.stats import wilson_bounds
 from course.plots.palette import OKABE_ITO
-from course.stats import wilson_bounds
 
 _STYLES = ("-", "--", "-.", ":")
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from course.migration import WeekRow
-from course.migration_replay import MigrationReplay
 from course.plots.palette import BLACK, BLUE, GREEN, ORANGE, VERMILION
+from course.routing.migration import WeekRow
+from course.routing.migration_replay import MigrationReplay
 
 _ACTION_COLOURS = {"advance": GREEN, "hold": ORANGE, "roll back": VERMILION}
 _ACTION_MARKERS = {"advance": "o", "hold": "s", "roll back": "X"}

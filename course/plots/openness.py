@@ -5,8 +5,8 @@ from __future__ import annotations
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from course.licences import OPENNESS_LABELS, OPENNESS_LEVELS, LicenceBook, load_licences
 from course.plots.palette import BLUE, SKY_BLUE, VERMILION
+from course.teaching.licences import OPENNESS_LABELS, OPENNESS_LEVELS, LicenceBook, load_licences
 
 _COLUMNS = ("weights", "training\ncode", "training\ndata", "commercial\nuse")
 

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from course.latency_budget import LatencyBudget
+from course.economics.sizing import VramEstimate
 from course.plots.palette import BLACK, BLUE, ORANGE, SKY_BLUE, VERMILION
-from course.sizing import VramEstimate
+from course.teaching.latency_budget import LatencyBudget
 
 _PART_COLOURS = {"weights": BLUE, "KV cache": ORANGE, "overhead": SKY_BLUE}
 _LATENCY_COLOURS = {"network": VERMILION, "queue": SKY_BLUE, "prefill": ORANGE, "decode": BLUE}
@@ -39,7 +39,7 @@ def plot_vram(
     ):
         ax.bar(x, values, bottom=bottom, color=_PART_COLOURS[part], label=part, width=0.6)
         bottom += np.asarray(values)
-    ax.scatter(x, [e.seed_003_rule_gb for e in estimates], marker="_", s=900, color=BLACK, lw=2.5, zorder=5)
+    ax.scatter(x, [e.source_003_rule_gb for e in estimates], marker="_", s=900, color=BLACK, lw=2.5, zorder=5)
     ax.scatter([], [], marker="_", s=200, color=BLACK, label='seed 003: "2 GB per billion"')
     for size in card_sizes_gb:
         ax.axhline(size, color="grey", ls="--", lw=0.8)

@@ -8,7 +8,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from course.plots.palette import BLUE, SKY_BLUE, VERMILION
-from course.privacy import Classification, Deployment
+from course.teaching.privacy import Classification, Deployment
 
 _OPTIONS = (Deployment.PUBLIC_API, Deployment.PRIVATE_FRONTIER, Deployment.SELF_HOSTED_OPEN)
 
@@ -47,5 +47,5 @@ def plot_scenario_matrix(results: Sequence[Classification]) -> Figure:
     ax.set_yticks([y + 0.5 for y in range(len(results) - 1)], minor=True)
     ax.grid(which="minor", color="white", lw=2)
     ax.tick_params(which="both", length=0)
-    fig.suptitle("Which deployments each scenario allows (computed by course.privacy.classify)")
+    fig.suptitle("Which deployments each scenario allows (computed by course.teaching.privacy.classify)")
     return fig

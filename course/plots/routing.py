@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course.plots.palette import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILION
-from course.routing import PolicySummary, RoutedRequest
+from course.routing.router import PolicySummary, RoutedRequest
 
 _BASELINE_STYLE = {"all local": (ORANGE, "s"), "all API": (BLUE, "D")}
 

@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from course.quiz import inprocess
+from course.quiz import run_cells
 from course.quiz.model import Quiz, QuizError, validate
 from course.quiz.render import render_text
 
@@ -55,7 +55,7 @@ def notebook_path(quiz_id: str, *, root: Path = QUIZZES_DIR) -> Path:
 def checked_text(quiz: Quiz) -> str:
     """The quiz's notebook text after the static rules and the in-process test of its tests pass."""
     validate(quiz)
-    problems = inprocess.check(quiz)
+    problems = run_cells.check(quiz)
     if problems:
         raise QuizError(
             f"{quiz.quiz_id}: the tests do not separate right from wrong answers:\n  - "

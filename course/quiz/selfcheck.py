@@ -141,7 +141,7 @@ class SavedQuizCheck(BaseModel):
 
 def save_check(result: GradeResult, *, folder: Path | None = None) -> Path:
     """Write ``result``'s score to ``folder/<quiz_id>.json`` (default: the labs' results/), atomically."""
-    from course.saved_results import results_dir, write_text_atomically
+    from course.labs.results import results_dir, write_text_atomically
 
     folder = Path(folder) if folder is not None else results_dir()
     record = SavedQuizCheck(

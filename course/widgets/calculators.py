@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from course.config import is_headless
-from course.costs import ApiPlan, BreakEven, SelfHostSetup, break_even, compare_costs
-from course.decision import FlowAnswers, MatrixScores, score_matrix, six_question_flow
-from course.prices import ApiPrice, GpuRate, PriceSnapshot, load_prices
+from course.economics.costs import ApiPlan, BreakEven, SelfHostSetup, break_even, compare_costs
+from course.economics.prices import ApiPrice, GpuRate, PriceSnapshot, load_prices
+from course.teaching.decision import FlowAnswers, MatrixScores, score_matrix, six_question_flow
 from course.widgets.views import LiveView, StaticView
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ def scoring_matrix_form(
         return scoring_matrix_view(scores, data_cannot_leave_vpc=data_cannot_leave_vpc)
     import ipywidgets as w
 
-    from course.decision import DIMENSIONS
+    from course.teaching.decision import DIMENSIONS
 
     style = {"style": {"description_width": "10em"}, "layout": w.Layout(width="95%")}
     controls: dict[str, Widget] = {

@@ -1,6 +1,6 @@
 """Quiz 01 · What "open" means (lesson 01): the openness spectrum, licences, outputs, data terms, lock-in."""
 
-from course.quiz.bank.seeds import SEED_003, SEED_004, cite
+from course.quiz.bank.sources import SOURCE_003, SOURCE_004, cite
 from course.quiz.model import Case, Code, CodeTest, MultipleChoice, Numeric, Option, Part, Quiz
 
 QUIZ = Quiz(
@@ -17,7 +17,7 @@ QUIZ = Quiz(
             qid="q01",
             title="A regulator asks where the training data came from",
             outcome="L01.1",
-            seed=cite(SEED_003, "openness spectrum: weights-available vs fully open (OLMo 2, BLOOM)"),
+            seed=cite(SOURCE_003, "openness spectrum: weights-available vs fully open (OLMo 2, BLOOM)"),
             scenario=(
                 "A bank's model-risk team may deploy a model only if it can show the regulator **which data "
                 "the model was trained on and how**, and reproduce a training run if asked. Which candidate "
@@ -67,7 +67,7 @@ QUIZ = Quiz(
             title='"We want open source"',
             outcome="L01.2",
             seed=cite(
-                SEED_003, "what buyers mean by open: privacy, customisation, cost at scale, auditability"
+                SOURCE_003, "what buyers mean by open: privacy, customisation, cost at scale, auditability"
             ),
             scenario=(
                 "A law firm's partners say they 'want open source'. Asked why, they give two reasons: client "
@@ -119,9 +119,9 @@ QUIZ = Quiz(
             qid="q03",
             title="The 700M clause",
             outcome="L01.3",
-            seed=cite(SEED_003, "Llama licence restricts services above 700M monthly active users")
+            seed=cite(SOURCE_003, "Llama licence restricts services above 700M monthly active users")
             + "; "
-            + cite(SEED_004, "700M MAU threshold needs a separate agreement with Meta"),
+            + cite(SOURCE_004, "700M MAU threshold needs a separate agreement with Meta"),
             scenario=(
                 "A messaging company whose apps together had **850 million monthly active users** when Llama "
                 "3.1 was released wants to fine-tune Llama 3.1 70B and ship a feature on it. Its lawyers "
@@ -169,7 +169,7 @@ QUIZ = Quiz(
             qid="q04",
             title="Weights on an appliance",
             outcome="L01.3",
-            seed=cite(SEED_004, "licence table: Apache 2.0, Llama community, Mistral licence, API terms"),
+            seed=cite(SOURCE_004, "licence table: Apache 2.0, Llama community, Mistral licence, API terms"),
             scenario=(
                 "A company wants to sell an on-premise appliance to hospitals **with the model weights "
                 "inside "
@@ -227,7 +227,7 @@ QUIZ = Quiz(
             title="Three questions legal keeps mixing up",
             outcome="L01.4",
             seed=cite(
-                SEED_004, "OpenAI ToS: data processed on the provider's servers; licence vs data terms"
+                SOURCE_004, "OpenAI ToS: data processed on the provider's servers; licence vs data terms"
             ),
             scenario=(
                 "A marketing start-up writes copy with a closed API and also with an Apache 2.0 model on its "
@@ -284,7 +284,7 @@ QUIZ = Quiz(
             title="The deprecation notice",
             outcome="L01.5",
             seed=cite(
-                SEED_004, "the model choice cascades: prompts, evaluation pipelines, fine-tuned adapters"
+                SOURCE_004, "the model choice cascades: prompts, evaluation pipelines, fine-tuned adapters"
             ),
             scenario=(
                 "Nine months into a product, a team's API provider announces that the model they use will be "
@@ -338,7 +338,7 @@ QUIZ = Quiz(
             title="Pricing the migration",
             outcome="L01.5",
             seed=cite(
-                SEED_004, "switching costs grow monthly: prompts, evaluation datasets, function schemas"
+                SOURCE_004, "switching costs grow monthly: prompts, evaluation datasets, function schemas"
             ),
             scenario=(
                 "The team in the previous question estimates the migration: **40 prompts at 3 hours each** "
@@ -378,7 +378,7 @@ QUIZ = Quiz(
             qid="q08",
             title="Counting users across a group",
             outcome="L01.3",
-            seed=cite(SEED_004, "Llama community licence: 700M monthly active users threshold"),
+            seed=cite(SOURCE_004, "Llama community licence: 700M monthly active users threshold"),
             scenario=(
                 "A media group's licence check for a Llama model. The licence counts the monthly active "
                 "users "
@@ -414,7 +414,7 @@ QUIZ = Quiz(
             qid="q09",
             title="What sits in the provider's logs",
             outcome="L01.4",
-            seed=cite(SEED_004, "data processed on the provider's servers; check data retention policies"),
+            seed=cite(SOURCE_004, "data processed on the provider's servers; check data retention policies"),
             scenario=(
                 "An HR start-up sends **12,000 requests a day** to an API whose data terms say prompts are "
                 "**retained for 30 days** for abuse monitoring, then deleted. Each request carries on "
@@ -450,7 +450,7 @@ QUIZ = Quiz(
             qid="q10",
             title="Lock-in on the open side",
             outcome="L01.5",
-            seed=cite(SEED_004, "retraining fine-tuned adapters when the base model changes"),
+            seed=cite(SOURCE_004, "retraining fine-tuned adapters when the base model changes"),
             scenario=(
                 "A team self-hosts a base model with **3 LoRA adapters** fine-tuned on it. A better base "
                 "model "
@@ -480,7 +480,7 @@ QUIZ = Quiz(
             qid="q11",
             title="Where a model sits on the spectrum",
             outcome="L01.1",
-            seed=cite(SEED_003, "the open-source AI spectrum"),
+            seed=cite(SOURCE_003, "the open-source AI spectrum"),
             scenario=(
                 'Write `openness` for a model inventory. It returns `"closed"` when the weights are not '
                 'public (whatever else is), `"fully open"` when weights, training data and training recipe '
@@ -546,7 +546,7 @@ QUIZ = Quiz(
             qid="q12",
             title="A licence gate for deployments",
             outcome="L01.3",
-            seed=cite(SEED_004, "licence table and the three questions to ask before production"),
+            seed=cite(SOURCE_004, "licence table and the three questions to ask before production"),
             scenario=(
                 "Write `licence_allows` for a deployment checklist, using these rules (the team's "
                 "summary):\n\n"
@@ -657,7 +657,7 @@ QUIZ = Quiz(
             title="The least openness a want needs",
             outcome="L01.2",
             seed=cite(
-                SEED_003, "privacy, customisation and cost at scale are solved by weights-available models"
+                SOURCE_003, "privacy, customisation and cost at scale are solved by weights-available models"
             ),
             scenario=(
                 'Write `openness_needed(want)` for an intake form. For `"privacy"`, `"customisation"` '

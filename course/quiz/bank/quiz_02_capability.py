@@ -1,6 +1,6 @@
 """Quiz 02 · Capability by task (lesson 02): where open models match, format reliability, MoE, evaluations."""
 
-from course.quiz.bank.seeds import SEED_001, SEED_002, SEED_003, cite
+from course.quiz.bank.sources import SOURCE_001, SOURCE_002, SOURCE_003, cite
 from course.quiz.model import Case, Code, CodeTest, MultipleChoice, Numeric, Option, Part, Quiz
 
 _JSON_CASES = (
@@ -30,7 +30,7 @@ QUIZ = Quiz(
             qid="q01",
             title="The first workload to move",
             outcome="L02.1",
-            seed=cite(SEED_003, "capability gap by task: classification 90% vs 95%, agentic 60% vs 95%"),
+            seed=cite(SOURCE_003, "capability gap by task: classification 90% vs 95%, agentic 60% vs 95%"),
             scenario=(
                 "An IT services company runs four workloads on a frontier API and wants to move **one** to a "
                 "self-hosted open model first, with the least risk to quality. Which one?"
@@ -82,7 +82,7 @@ QUIZ = Quiz(
             qid="q02",
             title="Why agents feel the gap most",
             outcome="L02.1",
-            seed=cite(SEED_002, "open models: malformed tool calls 2-3x more common"),
+            seed=cite(SOURCE_002, "open models: malformed tool calls 2-3x more common"),
             scenario=(
                 "An agent completes a task only if **all 12 of its tool calls** are well-formed. Assume "
                 "calls "
@@ -121,7 +121,7 @@ QUIZ = Quiz(
             qid="q03",
             title="Paying for embeddings",
             outcome="L02.1",
-            seed=cite(SEED_002, "BGE M3, Jina, Nomic Embed match or beat text-embedding-3-small"),
+            seed=cite(SOURCE_002, "BGE M3, Jina, Nomic Embed match or beat text-embedding-3-small"),
             scenario=(
                 "A document-search product embeds 5 million passages with a paid embedding API and re-embeds "
                 "them monthly. Its retrieval quality is fine. What does the capability picture suggest?"
@@ -165,7 +165,7 @@ QUIZ = Quiz(
             qid="q04",
             title="The gap that broke the pipeline",
             outcome="L02.2",
-            seed=cite(SEED_003, "the gap is instruction following and format reliability: malformed JSON"),
+            seed=cite(SOURCE_003, "the gap is instruction following and format reliability: malformed JSON"),
             scenario=(
                 "After moving a classification pipeline to a self-hosted 8B model, a team finds the answers "
                 "are "
@@ -215,7 +215,9 @@ QUIZ = Quiz(
             qid="q05",
             title="Measuring format reliability",
             outcome="L02.2",
-            seed=cite(SEED_003, "malformed JSON broke the downstream pipeline; a fallback parser was needed"),
+            seed=cite(
+                SOURCE_003, "malformed JSON broke the downstream pipeline; a fallback parser was needed"
+            ),
             scenario=(
                 "A team runs a candidate model on **500** of its own requests. **468** outputs parse as "
                 "JSON; of "
@@ -258,7 +260,9 @@ QUIZ = Quiz(
             qid="q06",
             title="The leaderboard and the clause classifier",
             outcome="L02.3",
-            seed=cite(SEED_003, "a fine-tuned Mistral 7B outperforms GPT-4o on legal clause classification"),
+            seed=cite(
+                SOURCE_003, "a fine-tuned Mistral 7B outperforms GPT-4o on legal clause classification"
+            ),
             scenario=(
                 "A legal-tech firm classifies contract clauses into 40 types. A public leaderboard puts "
                 "model X "
@@ -307,7 +311,7 @@ QUIZ = Quiz(
             qid="q07",
             title="Sizing a mixture of experts",
             outcome="L02.4",
-            seed=cite(SEED_003, "Mixtral 8x7B and 8x22B: mixture-of-experts routing"),
+            seed=cite(SOURCE_003, "Mixtral 8x7B and 8x22B: mixture-of-experts routing"),
             scenario=(
                 "Mixtral 8x7B has about **46.7B parameters in total**, of which about **12.9B are active** "
                 "for "
@@ -355,7 +359,7 @@ QUIZ = Quiz(
             qid="q08",
             title="MoE memory and a speed ceiling",
             outcome="L02.4",
-            seed=cite(SEED_003, "mixture-of-experts models punch above their weight"),
+            seed=cite(SOURCE_003, "mixture-of-experts models punch above their weight"),
             scenario=(
                 "The same model, **46.7B total / 12.9B active parameters**, quantized to **4 bits** per "
                 "weight "
@@ -398,9 +402,9 @@ QUIZ = Quiz(
             qid="q09",
             title="86% versus 83% on 100 examples",
             outcome="L02.5",
-            seed=cite(SEED_003, "run your own eval on 200-500 examples from your real workload")
+            seed=cite(SOURCE_003, "run your own eval on 200-500 examples from your real workload")
             + "; "
-            + cite(SEED_001, "run benchmarks on your use case"),
+            + cite(SOURCE_001, "run benchmarks on your use case"),
             scenario=(
                 "On 100 of their own examples, a self-hosted model scores **83%** and the API model "
                 "**86%**. The "
@@ -449,7 +453,7 @@ QUIZ = Quiz(
             qid="q10",
             title="How many examples the evaluation needs",
             outcome="L02.5",
-            seed=cite(SEED_003, "run your own eval on 200-500 examples"),
+            seed=cite(SOURCE_003, "run your own eval on 200-500 examples"),
             scenario=(
                 "A model answers **344 of 400** evaluation examples correctly. Use the normal "
                 "approximation: the "
@@ -495,7 +499,7 @@ QUIZ = Quiz(
             qid="q11",
             title="A JSON-validity rate",
             outcome="L02.2",
-            seed=cite(SEED_003, "malformed JSON from an open model broke a pipeline"),
+            seed=cite(SOURCE_003, "malformed JSON from an open model broke a pipeline"),
             scenario=(
                 "Write `valid_json_rate(outputs, required_keys)`: the fraction (0-1) of `outputs` (strings) "
                 "that `json.loads` parses into a **dict** containing **every** key in `required_keys`. An "
@@ -554,7 +558,7 @@ QUIZ = Quiz(
             qid="q12",
             title="Is the difference real?",
             outcome="L02.5",
-            seed=cite(SEED_003, "run your own eval before deciding"),
+            seed=cite(SOURCE_003, "run your own eval before deciding"),
             scenario=(
                 "Write `difference_is_real(correct_a=..., correct_b=..., total=...)`: two models ran the "
                 "same "
@@ -611,7 +615,7 @@ QUIZ = Quiz(
             qid="q13",
             title="A decode-speed ceiling",
             outcome="L02.4",
-            seed=cite(SEED_003, "mixture of experts: active parameters per token"),
+            seed=cite(SOURCE_003, "mixture of experts: active parameters per token"),
             scenario=(
                 "Write `decode_tokens_per_s_bound`: if each generated token reads every active weight once, "
                 "a "

@@ -1,6 +1,6 @@
 """Quiz 03 · Cost and break-even (lesson 03): API bills, self-hosted cost, break-even, the seeds' gaps."""
 
-from course.quiz.bank.seeds import SEED_002, SEED_003, SEED_004, cite
+from course.quiz.bank.sources import SOURCE_002, SOURCE_003, SOURCE_004, cite
 from course.quiz.model import Case, Code, CodeTest, MultipleChoice, Numeric, Option, Part, Quiz
 
 QUIZ = Quiz(
@@ -16,7 +16,7 @@ QUIZ = Quiz(
             qid="q01",
             title="The monthly bill of a mixed workload",
             outcome="L03.1",
-            seed=cite(SEED_003, "10M tokens/day of mixed input/output priced per month"),
+            seed=cite(SOURCE_003, "10M tokens/day of mixed input/output priced per month"),
             scenario=(
                 "A news publisher summarises and tags articles: **10 million tokens a day**, of which **70% "
                 "are "
@@ -67,7 +67,7 @@ QUIZ = Quiz(
             qid="q02",
             title="Caching and reasoning tokens",
             outcome="L03.1",
-            seed=cite(SEED_004, "API cost per token; reasoning tokens are billed as output"),
+            seed=cite(SOURCE_004, "API cost per token; reasoning tokens are billed as output"),
             scenario=(
                 "A legal-research assistant uses a reasoning model. Each request sends a **1,800-token "
                 "system "
@@ -120,9 +120,9 @@ QUIZ = Quiz(
             qid="q03",
             title="Two seeds, one volume, a 16x gap",
             outcome="L03.4",
-            seed=cite(SEED_003, "GPT-4o about USD 450/month at 10M tokens/day")
+            seed=cite(SOURCE_003, "GPT-4o about USD 450/month at 10M tokens/day")
             + "; "
-            + cite(SEED_004, "GPT-4o about USD 7,500/month at 10M tokens/day"),
+            + cite(SOURCE_004, "GPT-4o about USD 7,500/month at 10M tokens/day"),
             scenario=(
                 "Your CFO found two articles. Seed 003 (May 2026) says 10M tokens a day on GPT-4o costs "
                 "about "
@@ -177,7 +177,7 @@ QUIZ = Quiz(
             qid="q04",
             title="What a self-hosted token really costs",
             outcome="L03.2",
-            seed=cite(SEED_002, "H100 USD 1-3/hour; about 10 hours a month of senior engineering time"),
+            seed=cite(SOURCE_002, "H100 USD 1-3/hour; about 10 hours a month of senior engineering time"),
             scenario=(
                 "An insurer self-hosts a 70B model on **2 replicas**, each on one GPU rented at **USD 2.20 "
                 "an "
@@ -230,7 +230,7 @@ QUIZ = Quiz(
             title="The cheap self-hosting figure",
             outcome="L03.2",
             seed=cite(
-                SEED_003, "Llama 3 70B on an A100 spot instance about USD 180/month plus engineering time"
+                SOURCE_003, "Llama 3 70B on an A100 spot instance about USD 180/month plus engineering time"
             ),
             scenario=(
                 "A product manager quotes seed 003: self-hosting Llama 3 70B on one A100 **spot** instance "
@@ -285,7 +285,7 @@ QUIZ = Quiz(
             qid="q06",
             title="Where the lines cross",
             outcome="L03.3",
-            seed=cite(SEED_004, "break-even roughly 3-5M tokens/day for 70B; self-hosted costs are flat"),
+            seed=cite(SOURCE_004, "break-even roughly 3-5M tokens/day for 70B; self-hosted costs are flat"),
             scenario=(
                 "A support platform pays a blended **USD 3.00 per 1M tokens** on its API. A self-hosted "
                 "setup "
@@ -335,7 +335,7 @@ QUIZ = Quiz(
             qid="q07",
             title="The sensitivity that matters",
             outcome="L03.3",
-            seed=cite(SEED_004, "self-hosted cost is flat; reserved or spot GPUs 30-60% cheaper"),
+            seed=cite(SOURCE_004, "self-hosted cost is flat; reserved or spot GPUs 30-60% cheaper"),
             scenario=(
                 "A team's spreadsheet finds self-hosting cheaper than the API above **20M tokens a day**; "
                 "they "
@@ -391,7 +391,7 @@ QUIZ = Quiz(
             qid="q08",
             title="Cost per correct answer",
             outcome="L03.5",
-            seed=cite(SEED_003, "fine-tuned Mistral 7B 84% vs GPT-4o 89% at 6x the cost per request"),
+            seed=cite(SOURCE_003, "fine-tuned Mistral 7B 84% vs GPT-4o 89% at 6x the cost per request"),
             scenario=(
                 "Seed 003 (May 2026) reports a support-ticket evaluation: a **fine-tuned 7B model resolves "
                 "84%** "
@@ -441,7 +441,7 @@ QUIZ = Quiz(
             qid="q09",
             title="A fair comparison for a batch job",
             outcome="L03.5",
-            seed=cite(SEED_004, "reserved or spot GPUs 30-60% cheaper; API volume discounts 10-30%"),
+            seed=cite(SOURCE_004, "reserved or spot GPUs 30-60% cheaper; API volume discounts 10-30%"),
             scenario=(
                 "Every night a retailer summarises **200M tokens** of product reviews; results are needed by "
                 "morning, nobody waits on a single request. The analyst compares the API's standard "
@@ -494,7 +494,7 @@ QUIZ = Quiz(
             qid="q10",
             title="A monthly API cost function",
             outcome="L03.1",
-            seed=cite(SEED_004, "API pricing per 1M tokens; reasoning tokens billed as output"),
+            seed=cite(SOURCE_004, "API pricing per 1M tokens; reasoning tokens billed as output"),
             scenario=(
                 "Write `monthly_api_cost_usd` for the team's planning notebook. Per request, "
                 "`input_tokens` fresh input tokens, `cached_tokens` cached input tokens, `output_tokens` "
@@ -592,7 +592,7 @@ QUIZ = Quiz(
             qid="q11",
             title="Effective self-hosted price per 1M tokens",
             outcome="L03.2",
-            seed=cite(SEED_002, "GPU rental plus engineering time; real self-hosting costs"),
+            seed=cite(SOURCE_002, "GPU rental plus engineering time; real self-hosting costs"),
             scenario=(
                 "Write `self_host_usd_per_mtok`: the monthly cost of `gpus` GPUs at `gpu_usd_per_hour` for "
                 "`hours_per_month` hours plus `staff_hours` at `usd_per_staff_hour`, divided by the "
@@ -672,7 +672,7 @@ QUIZ = Quiz(
             qid="q12",
             title="A break-even function",
             outcome="L03.3",
-            seed=cite(SEED_004, "break-even between API and self-hosted cost"),
+            seed=cite(SOURCE_004, "break-even between API and self-hosted cost"),
             scenario=(
                 "Write `break_even_mtok_per_day`: the daily volume (millions of tokens) at which a "
                 "self-hosted "

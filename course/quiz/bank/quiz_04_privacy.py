@@ -1,6 +1,6 @@
 """Quiz 04 · Privacy, sovereignty and compliance (lesson 04): HIPAA, GDPR, residency, the middle path."""
 
-from course.quiz.bank.seeds import SEED_001, SEED_002, SEED_003, SEED_004, cite
+from course.quiz.bank.sources import SOURCE_001, SOURCE_002, SOURCE_003, SOURCE_004, cite
 from course.quiz.model import Case, Code, CodeTest, MultipleChoice, Numeric, Option, Part, Quiz
 
 QUIZ = Quiz(
@@ -18,7 +18,9 @@ QUIZ = Quiz(
             qid="q01",
             title="A clinic and a chatbot",
             outcome="L04.1",
-            seed=cite(SEED_004, "PHI cannot go to a third-party API without a Business Associate Agreement"),
+            seed=cite(
+                SOURCE_004, "PHI cannot go to a third-party API without a Business Associate Agreement"
+            ),
             scenario=(
                 "A US clinic wants an LLM to draft replies to patient messages, which contain protected "
                 "health "
@@ -71,7 +73,7 @@ QUIZ = Quiz(
             qid="q02",
             title="An EU shop and a US API",
             outcome="L04.1",
-            seed=cite(SEED_003, "GDPR Article 28 sub-processor requirements"),
+            seed=cite(SOURCE_003, "GDPR Article 28 sub-processor requirements"),
             scenario=(
                 "A German online shop wants a US-based LLM API to summarise customer e-mails (names, "
                 "addresses, "
@@ -123,7 +125,7 @@ QUIZ = Quiz(
             qid="q03",
             title="What a GDPR breach can cost",
             outcome="L04.1",
-            seed=cite(SEED_002, "EU GDPR sensitive data can force the deployment choice"),
+            seed=cite(SOURCE_002, "EU GDPR sensitive data can force the deployment choice"),
             scenario=(
                 "GDPR's upper tier of fines is **up to EUR 20 million or 4% of worldwide annual turnover, "
                 "whichever is higher**. Give the maximum for two companies, in millions of euros."
@@ -159,7 +161,7 @@ QUIZ = Quiz(
             title="Frontier quality, private deployment",
             outcome="L04.2",
             seed=cite(
-                SEED_002, "frontier API via a privacy-preserving deployment often satisfies compliance"
+                SOURCE_002, "frontier API via a privacy-preserving deployment often satisfies compliance"
             ),
             scenario=(
                 "A hospital group wants the best available model to summarise clinical notes. Compliance "
@@ -207,7 +209,7 @@ QUIZ = Quiz(
             title="Pricing the two compliant options",
             outcome="L04.2",
             seed=cite(
-                SEED_004, "self-hosting on A100s vs API costs; fully loaded cost includes the engineer"
+                SOURCE_004, "self-hosting on A100s vs API costs; fully loaded cost includes the engineer"
             ),
             scenario=(
                 "Two options both pass the compliance review. **Private deployment**: **2 reserved capacity "
@@ -254,7 +256,7 @@ QUIZ = Quiz(
             qid="q06",
             title="Weeks without a network",
             outcome="L04.3",
-            seed=cite(SEED_003, "on-device and offline: open source is the only option"),
+            seed=cite(SOURCE_003, "on-device and offline: open source is the only option"),
             scenario=(
                 "An offshore inspection company wants an assistant on rugged tablets that technicians use on "
                 "platforms with **no connectivity for weeks**. Reports must be drafted on the spot. Which "
@@ -299,7 +301,7 @@ QUIZ = Quiz(
             qid="q07",
             title="What fits on the device",
             outcome="L04.3",
-            seed=cite(SEED_003, "on-device deployment needs locally running models"),
+            seed=cite(SOURCE_003, "on-device deployment needs locally running models"),
             scenario=(
                 "The tablets have **16 GB** of memory; the operating system and the app keep **6 GB**. "
                 "Weights "
@@ -343,7 +345,7 @@ QUIZ = Quiz(
             qid="q08",
             title="No third parties, including clouds",
             outcome="L04.4",
-            seed=cite(SEED_002, "contracts that prohibit sending data to third parties"),
+            seed=cite(SOURCE_002, "contracts that prohibit sending data to third parties"),
             scenario=(
                 "A defence supplier's contract says project data may be processed only on **the supplier's "
                 "own "
@@ -382,7 +384,7 @@ QUIZ = Quiz(
             qid="q09",
             title="When privacy is not the constraint",
             outcome="L04.4",
-            seed=cite(SEED_001, "use frontier closed models for low-volume use and hosted simplicity"),
+            seed=cite(SOURCE_001, "use frontier closed models for low-volume use and hosted simplicity"),
             scenario=(
                 "A tourism board generates descriptions of public attractions from **public** data, a few "
                 "thousand requests a month, with one developer. Someone proposes self-hosting 'to be safe on "
@@ -424,7 +426,7 @@ QUIZ = Quiz(
             qid="q10",
             title="Residency for an EU insurer",
             outcome="L04.4",
-            seed=cite(SEED_002, "Vertex AI with data residency; region-isolated deployment"),
+            seed=cite(SOURCE_002, "Vertex AI with data residency; region-isolated deployment"),
             scenario=(
                 "An insurer's regulator requires customer data to be **stored and processed within the "
                 "EU**. The "
@@ -478,7 +480,7 @@ QUIZ = Quiz(
             qid="q11",
             title="Classify a deployment",
             outcome="L04.4",
-            seed=cite(SEED_002, "compliance: self-hosted open source or frontier in a private deployment"),
+            seed=cite(SOURCE_002, "compliance: self-hosted open source or frontier in a private deployment"),
             scenario=(
                 "Write `deployment_for` from the team's rules, in this order:\n\n"
                 '1. Needs to work offline, or no third party may process the data: `"self-hosted open '
@@ -562,7 +564,7 @@ QUIZ = Quiz(
             qid="q12",
             title="The GDPR fine ceiling",
             outcome="L04.1",
-            seed=cite(SEED_003, "GDPR constraints decide before capability does"),
+            seed=cite(SOURCE_003, "GDPR constraints decide before capability does"),
             scenario=(
                 'Write `gdpr_max_fine_eur(turnover_eur, tier)`: for `tier="upper"` the higher of EUR '
                 '20,000,000 and 4% of the annual worldwide turnover; for `tier="lower"` the higher of EUR '
@@ -606,7 +608,7 @@ QUIZ = Quiz(
             qid="q13",
             title="The largest model a device can hold",
             outcome="L04.3",
-            seed=cite(SEED_003, "on-device; the 2 GB per billion at 4-bit slip"),
+            seed=cite(SOURCE_003, "on-device; the 2 GB per billion at 4-bit slip"),
             scenario=(
                 "Write `max_params_b`: the largest model (billions of parameters) whose weights at `bits` "
                 "bits, "

@@ -286,7 +286,8 @@ Write `vram_gb`. Example: 8 billion parameters at 16 bits with no KV cache and n
             "result is in GB. 70B at 4 bits = 35 GB, not the 140 GB that seed 003's '2 GB per billion at "
             "4-bit' gives (2 GB per billion is 16 bits). A planner that drops the KV cache undersizes "
             "long-context or high-concurrency serving (question q05 needed 17 GB of cache for 8 GB of "
-            "weights). Lesson 05, 'Sizing GPU memory'; course.sizing does the same sum with each model's "
+            "weights). Lesson 05, 'Sizing GPU memory'; course.economics.sizing does the same sum with each "
+            "model's "
             "real shape.",
         ),
         MultipleChoice(
@@ -575,7 +576,8 @@ s.""",
             "TTFT, so only the remaining tokens take decode time (vLLM's TPOT definition divides by output "
             "tokens − 1 for the same reason). Dropping the round trip is what makes a local benchmark look "
             "better than the API from far away; counting all tokens at the decode rate double-counts the "
-            "first. Lesson 05, 'A latency budget'; course.latency_budget splits the same seconds with a "
+            "first. Lesson 05, 'A latency budget'; course.teaching.latency_budget splits the same seconds "
+            "with a "
             "queue term for concurrency.",
         ),
         Code(

@@ -189,7 +189,8 @@ Example: `route(difficulty=0.1, prompt_tokens=900)` returns `"open-8b > open-70b
             "context to a frontier model). Then difficulty picks the cheapest model likely to handle the "
             "request, with stronger models behind it (seed 004: 'if the open source model's confidence "
             "score is below threshold, escalate'), and the hardest requests keep an open fallback for API "
-            "outages. Lesson 07, 'A router with a fallback chain'; course.hybrid measures the same idea on "
+            "outages. Lesson 07, 'A router with a fallback chain'; course.economics.fallback_chain "
+            "measures the same idea on "
             "a workload.",
         ),
         MultipleChoice(
@@ -229,7 +230,7 @@ safe phased migration?""",
             "revert on any degraded metric), gradual (25%, 50%, 75%, at least a week of parity each), full "
             "(100%, the closed API still configured as a fallback). Offline parity on a few hundred "
             "examples is the entry ticket to shadow mode, not a licence to switch. Lesson 07, 'A phased "
-            "migration'; course.migration walks this plan week by week.",
+            "migration'; course.routing.migration walks this plan week by week.",
         ),
         Code(
             qid="q05",

@@ -90,7 +90,8 @@ Example: `matrix_band(scores=(2, 2, 2, 2, 2, 2))` returns `"closed"` (total 12).
             explanation="The band table reads 6-12, 13-18, 19-24, 25-30, both ends included. The seed's "
             "prose says something else: 'above 18 open source ... below 12, stick with closed ... between "
             "12-18, consider a hybrid'. Coding the prose ('< 12 closed') puts 12 in hybrid; it also has no "
-            "open-only band. The two agree everywhere except at 12 and in the 25-30 band. course.decision "
+            "open-only band. The two agree everywhere except at 12 and in the 25-30 band. "
+            "course.teaching.decision "
             "follows the table and warns at 12. Lesson 08, 'The six-dimension matrix'.",
         ),
         MultipleChoice(
@@ -215,7 +216,8 @@ team, 4 over 5M tokens/day, 5 narrow task, 6 on-device/offline). What does the f
             "'no') decides. No ML team means closed API: 'the API is not the lazy option, it's the correct "
             "option'. The order hides that Q4 (volume) and Q5 (narrow task) also fire: a good "
             "recommendation reports them, and a managed open-model host gives open weights without a team. "
-            "course.decision lists 'not reached' questions as warnings. Lesson 08, 'Seed 003's ordered "
+            "course.teaching.decision lists 'not reached' questions as warnings. Lesson 08, 'Seed 003's "
+            "ordered "
             "questions'.",
         ),
         Numeric(
@@ -279,7 +281,7 @@ return the outcome of the **first** that fires:
 If none fires, return the default `"closed API"`.
 
 Example: everything false, a team present and 1,000,000 tokens a day returns `"closed API"`.""",
-            signature='''def seed003_flow(*, privacy_constraint: bool, frontier_reasoning: bool,
+            signature='''def source003_flow(*, privacy_constraint: bool, frontier_reasoning: bool,
                  has_ml_team: bool, tokens_per_day: float, narrow_task: bool,
                  needs_offline: bool) -> str:
     """The outcome of the first of seed 003's six questions that fires, else 'closed API'."""''',
@@ -303,19 +305,19 @@ Example: everything false, a team present and 1,000,000 tokens a day returns `"c
                     "volume.",
                     cases=(
                         Case(
-                            "seed003_flow(privacy_constraint=False, frontier_reasoning=False, "
+                            "source003_flow(privacy_constraint=False, frontier_reasoning=False, "
                             "has_ml_team=True, tokens_per_day=1000000, narrow_task=False, "
                             "needs_offline=False)",
                             "closed API",
                             hidden=False,
                         ),
                         Case(
-                            "seed003_flow(privacy_constraint=True, frontier_reasoning=True, "
+                            "source003_flow(privacy_constraint=True, frontier_reasoning=True, "
                             "has_ml_team=False, tokens_per_day=100, narrow_task=False, needs_offline=True)",
                             "open self-hosted",
                         ),
                         Case(
-                            "seed003_flow(privacy_constraint=False, frontier_reasoning=False, "
+                            "source003_flow(privacy_constraint=False, frontier_reasoning=False, "
                             "has_ml_team=False, tokens_per_day=30000000, narrow_task=True, "
                             "needs_offline=False)",
                             "closed API",
@@ -327,19 +329,19 @@ Example: everything false, a team present and 1,000,000 tokens a day returns `"c
                     explanation="With a team, volume (strictly over 5M), then the narrow task, then offline.",
                     cases=(
                         Case(
-                            "seed003_flow(privacy_constraint=False, frontier_reasoning=False, "
+                            "source003_flow(privacy_constraint=False, frontier_reasoning=False, "
                             "has_ml_team=True, tokens_per_day=6000000, narrow_task=True, "
                             "needs_offline=False)",
                             "evaluate open",
                         ),
                         Case(
-                            "seed003_flow(privacy_constraint=False, frontier_reasoning=False, "
+                            "source003_flow(privacy_constraint=False, frontier_reasoning=False, "
                             "has_ml_team=True, tokens_per_day=5000000, narrow_task=True, "
                             "needs_offline=False)",
                             "open + fine-tuning",
                         ),
                         Case(
-                            "seed003_flow(privacy_constraint=False, frontier_reasoning=False, "
+                            "source003_flow(privacy_constraint=False, frontier_reasoning=False, "
                             "has_ml_team=True, tokens_per_day=200000, narrow_task=False, "
                             "needs_offline=True)",
                             "open only",
@@ -381,7 +383,7 @@ Example: everything false, a team present and 1,000,000 tokens a day returns `"c
             "'no exceptions'; a privacy-constrained offline workload still gets 'open self-hosted', which is "
             "consistent. Moving offline first changes other answers (the first wrong version), and '>= 5M' "
             "changes the boundary the seed wrote as 'more than'. Lesson 08, 'Seed 003's ordered questions'; "
-            "course.decision.six_question_flow adds the warnings.",
+            "course.teaching.decision.six_question_flow adds the warnings.",
         ),
         MultipleChoice(
             qid="q07",
@@ -637,7 +639,8 @@ recommendation would you write?""",
             "decisive. The capstone recommendation reports both results, explains why they differ, follows "
             "the constraint that cannot be traded away, and lists what would change the answer (an MLOps "
             "hire, volume over the break-even, a managed open-model host as the bridge). "
-            "course.decision.score_matrix warns when ops is 1 and the total still says open. Lesson 08, "
+            "course.teaching.decision.score_matrix warns when ops is 1 and the total still says open. "
+            "Lesson 08, "
             "'Your own workload'.",
         ),
         Code(
@@ -754,7 +757,8 @@ Example: capability 1, privacy 3, volume 4, ops 3, fine-tuning 3, latency 2 (tot
             "privacy score of 5 that seed 004 says 'overrides every other dimension', a capability of 1 or "
             "an ops tolerance of 1 outvoted by high scores elsewhere, and the band edge at 12 where the "
             "seed's text and table disagree. Below 13 the blockers change nothing (the answer is already "
-            "closed APIs), which is why the rule checks the total. course.decision.score_matrix produces "
+            "closed APIs), which is why the rule checks the total. course.teaching.decision.score_matrix "
+            "produces "
             "the same warnings. Lesson 08, 'Your own workload: the recommendation and its caveats'.",
         ),
         MultipleChoice(

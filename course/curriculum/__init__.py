@@ -1,0 +1,1 @@
+"""The course itself: its source articles, course map and coverage table."""

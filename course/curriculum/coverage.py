@@ -1,0 +1,366 @@
+"""The coverage table: every seed idea -> outcome -> lesson section -> lab -> quiz questions.
+
+Inputs, each kept in one place:
+
+- ``course/data/source_ideas.json`` (hand-written): each idea of the five seed articles with its outcome,
+  lesson and section heading (without its number), or the reason it was left out;
+- ``docs/outcomes.md``: the outcome IDs (``LNN.k``);
+- ``course/data/course_map.json``: each lesson's notebook, labs and quiz;
+- the notebooks themselves: section headings (read, so the table shows them as numbered today);
+- ``quizzes/*/*.ipynb``: graded cells carry ``metadata["course"]["outcome"]``.
+
+:func:`render_coverage` writes the Markdown (``scripts/write_coverage.py`` saves it as docs/coverage.md);
+:func:`coverage_problems` lists every name that does not exist, for the tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.curriculum.course_map import ROOT, CourseMap, load_course_map
+from course.curriculum.sources import load_sources
+from course.data import DATA_DIR
+from course.errors import DataError
+
+IDEAS_PATH = DATA_DIR / "source_ideas.json"
+OUTCOME_ID = re.compile(r"\*\*(L\d{2}\.\d+)\*\*")
+_LEVEL = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+_NUMBER_PREFIX = re.compile(r"^\d+\s*·\s*")
+
+
+@dataclass(frozen=True)
+class SourceIdea:
+    id: str
+    seed: str
+    idea: str
+    outcome: str | None
+    lesson: str | None
+    section: str | None  # heading text without its "N · " number
+    left_out: str | None
+    evidence: tuple[str, ...] = ()  # phrases, any of which the section's text must contain (case-insensitive)
+    # For a section that shows a table computed by the course: the repository file holding the table's
+    # text, and the name the section's code must use to show it (e.g. "WHEN_NOT").
+    evidence_file: str | None = None
+    evidence_via: str | None = None
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    idea: SourceIdea
+    source_label: str  # "003 (2026-06-24)"
+    heading: str | None  # as numbered in the notebook today
+    labs: tuple[str, ...]
+    quiz_questions: tuple[str, ...]
+    found_in_text: bool  # the section's text contains one of the idea's evidence phrases
+
+
+def load_ideas(path: Path = IDEAS_PATH) -> tuple[SourceIdea, ...]:
+    """Read the hand-written idea list; every idea has an outcome or a reason it was left out."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))["ideas"]
+        ideas = tuple(SourceIdea(**{**row, "evidence": tuple(row.get("evidence", ()))}) for row in rows)
+    except (OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise DataError(f"Cannot read {path.name}: {exc}.", fix="Compare each row with SourceIdea.") from None
+    seeds = load_sources()
+    ids = [i.id for i in ideas]
+    if len(set(ids)) != len(ids):
+        raise DataError(f"{path.name}: idea ids repeat.", fix="Give each idea its own id.")
+    for idea in ideas:
+        if idea.seed not in seeds:
+            raise DataError(
+                f"{path.name}: {idea.id} names seed {idea.seed!r}.", fix=f"Use one of {list(seeds)}."
+            )
+        if (idea.outcome is None) == (idea.left_out is None):
+            raise DataError(
+                f"{path.name}: {idea.id} needs exactly one of 'outcome' and 'left_out'.",
+                fix="Give the outcome that teaches it, or say why it is left out.",
+            )
+        if (idea.evidence_file is None) != (idea.evidence_via is None) or (
+            idea.evidence_file and not (ROOT / idea.evidence_file).is_file()
+        ):
+            raise DataError(
+                f"{path.name}: {idea.id} has evidence_file {idea.evidence_file!r} and evidence_via "
+                f"{idea.evidence_via!r}.",
+                fix="Give both (an existing file, and the name the section's code uses) or neither.",
+            )
+        if idea.outcome and not idea.evidence:
+            raise DataError(
+                f"{path.name}: {idea.id} has no evidence phrases.",
+                fix="List a phrase or two the lesson section must contain when it teaches this idea.",
+            )
+        if idea.outcome and idea.lesson != idea.outcome[1:3]:
+            raise DataError(
+                f"{path.name}: {idea.id} has outcome {idea.outcome} but lesson {idea.lesson!r}.",
+                fix="The lesson is the outcome's two digits.",
+            )
+    return ideas
+
+
+def outcome_ids(path: Path | None = None) -> tuple[str, ...]:
+    """Outcome IDs in docs/outcomes.md, in order."""
+    path = path or ROOT / "docs" / "outcomes.md"
+    return tuple(OUTCOME_ID.findall(path.read_text(encoding="utf-8")))
+
+
+def notebook_headings(path: Path) -> dict[str, str]:
+    """Markdown headings of a notebook: {text without its number: heading as written}."""
+    return {key: parts[0] for key, parts in notebook_sections(path).items()}
+
+
+def notebook_sections(path: Path) -> dict[str, tuple[str, str, str]]:
+    """{heading without its number: (heading as written, its Markdown, its code)}.
+
+    A section runs from its heading to the next heading of the same or a higher level, so a
+    ``##`` section includes its ``###`` subsections. Headings are read from Markdown cells only.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    lines = [(cell.cell_type, line) for cell in nb.cells for line in cell.source.splitlines()]
+    heads = [
+        (i, len(m.group(1)), m.group(2).strip())
+        for i, (kind, line) in enumerate(lines)
+        if kind == "markdown" and (m := _LEVEL.match(line))
+    ]
+    found: dict[str, tuple[str, str, str]] = {}
+    for n, (start, level, heading) in enumerate(heads):
+        end = next((i for i, lv, _h in heads[n + 1 :] if lv <= level), len(lines))
+        part = lines[start:end]
+        markdown = "\n".join(line for kind, line in part if kind == "markdown")
+        code = "\n".join(line for kind, line in part if kind == "code")
+        found.setdefault(_NUMBER_PREFIX.sub("", heading), (heading, markdown, code))
+    return found
+
+
+def quiz_questions_by_outcome(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
+    """{outcome: ("quiz-05-operations q04", ...)} from graded cells' ``metadata["course"]``."""
+    import nbformat
+
+    found: dict[str, list[str]] = defaultdict(list)
+    for path in sorted((root / "quizzes").glob("*/*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("course", {})
+            grade = cell.metadata.get("nbgrader", {}).get("grade", False)
+            if grade and meta.get("outcome"):
+                label = (
+                    f"{path.stem} {meta.get('question') or cell.metadata['nbgrader'].get('grade_id', '?')}"
+                )
+                if label not in found[meta["outcome"]]:
+                    found[meta["outcome"]].append(label)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def coverage_rows(root: Path = ROOT, *, course: CourseMap | None = None) -> list[CoverageRow]:
+    course = course or load_course_map()
+    seeds = load_sources()
+    quizzes = quiz_questions_by_outcome(root)
+    sections = _sections_by_lesson(root, course)
+    rows = []
+    for idea in load_ideas():
+        heading = labs = None
+        found = False
+        if idea.lesson:
+            entry = course.lesson(idea.lesson)
+            labs = tuple(_lab_label(course, lab_id, root) for lab_id in entry.labs)
+            if idea.section and idea.section in sections.get(idea.lesson, {}):
+                heading, markdown, code = sections[idea.lesson][idea.section]
+                found = _evidence_found(idea, markdown + "\n" + code, code, root)
+        seed = seeds[idea.seed]
+        rows.append(
+            CoverageRow(
+                idea=idea,
+                source_label=f"{seed.number} ({seed.date})",
+                heading=heading,
+                labs=labs or (),
+                quiz_questions=quizzes.get(idea.outcome or "", ()),
+                found_in_text=found,
+            )
+        )
+    return rows
+
+
+def coverage_problems(root: Path = ROOT) -> list[str]:
+    """Every lesson, section, lab or quiz the table names that does not exist, and every uncovered outcome."""
+    course = load_course_map()
+    problems = []
+    headings = _sections_by_lesson(root, course)
+    for idea in load_ideas():
+        if not idea.lesson:
+            continue
+        entry = course.lesson(idea.lesson)
+        if idea.section and not (root / entry.file).exists():
+            problems.append(f"{idea.id}: names a section of {entry.file}, which does not exist")
+        elif idea.section and idea.section not in headings.get(idea.lesson, {}):
+            problems.append(f"{idea.id}: {entry.file} has no heading {idea.section!r}")
+    for lab in course.labs:
+        if lab.status == "exists" and not (root / (lab.file or "")).exists():
+            problems.append(f"lab {lab.id}: marked as existing but {lab.file} is missing")
+    existing_labs = {p.relative_to(root).as_posix() for p in (root / "labs").glob("*.ipynb")}
+    for path in sorted(existing_labs - {lab.file for lab in course.labs if lab.file}):
+        problems.append(f"{path} exists but the course map does not list it (course/data/course_map.json)")
+    quizzes = {entry.quiz for entry in course.lessons if entry.quiz}
+    for path in sorted((root / "quizzes").glob("*/*.ipynb")):
+        if ".ipynb_checkpoints" not in path.parts and path.stem not in quizzes:
+            problems.append(f"{path.relative_to(root)} is not the quiz of any lesson in the course map")
+    known = set(outcome_ids(root / "docs" / "outcomes.md"))
+    taught = {i.outcome for i in load_ideas() if i.outcome}
+    problems += [f"{o}: no seed idea maps to it" for o in sorted(known - taught)]
+    problems += [f"{o}: named by a seed idea but not in docs/outcomes.md" for o in sorted(taught - known)]
+    return problems
+
+
+def render_coverage(root: Path = ROOT) -> str:
+    """docs/coverage.md as Markdown: totals, the table, and what was left out and why."""
+    course = load_course_map()
+    rows = coverage_rows(root, course=course)
+    seeds = load_sources()
+    taught = [r for r in rows if r.idea.outcome]
+    outcomes = outcome_ids(root / "docs" / "outcomes.md")
+    covered = {r.idea.outcome for r in taught}
+    with_lab = [r for r in taught if any(not lab.endswith("(planned)") for lab in r.labs)]
+    quizzed = quiz_questions_by_outcome(root)
+    lines = [
+        "# Coverage: seed ideas → outcomes → lessons → labs → quizzes",
+        "",
+        "Generated by `scripts/write_coverage.py` from `course/data/source_ideas.json`, docs/outcomes.md, "
+        "the",
+        "course map, the lesson notebooks' headings and the quizzes' cell metadata. Do not edit by hand:",
+        "change the inputs and run `.venv/bin/python scripts/write_coverage.py`. A section shown as `—` is",
+        "in a lesson not written yet (or not yet mapped); a lab marked (planned) does not exist yet.",
+        "",
+        "## Totals",
+        "",
+        "| Measure | Count |",
+        "|---|---|",
+        f"| Seed ideas listed | {len(rows)} |",
+        f"| … taught (mapped to an outcome) | {len(taught)} |",
+        f"| … left out (reasons below) | {len(rows) - len(taught)} |",
+        f"| … mapped to a lesson section that exists | {sum(1 for r in taught if r.heading)} |",
+        f"| … whose section's text mentions them | {sum(1 for r in taught if r.found_in_text)} |",
+        f"| … with a lab that exists (not only planned) | {len(with_lab)} |",
+        f"| … with a quiz question on their outcome | {sum(1 for r in taught if r.quiz_questions)} |",
+        f"| Outcomes in docs/outcomes.md covered by at least one idea | {len(covered & set(outcomes))} of "
+        f"{len(outcomes)} |",
+        f"| Outcomes with at least one quiz question | "
+        f"{sum(1 for o in outcomes if quizzed.get(o))} of {len(outcomes)} |",
+        "",
+        "Ideas per seed: "
+        + ", ".join(
+            f"{n} ({seeds[n].date}): {c}" for n, c in sorted(Counter(r.idea.seed for r in rows).items())
+        )
+        + ".",
+        "",
+        "Seeds: " + "; ".join(f"{s.number} “{s.title}” ({s.date})" for s in seeds.values()) + ".",
+        "",
+        "## The table",
+        "",
+        "| Idea | Seed (date) | What the seed says, in the course's words | Outcome | Lesson section | Labs "
+        "| Quiz questions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in taught:
+        entry = course.lesson(r.idea.lesson or "")
+        section = f"{entry.number}: {r.heading}" if r.heading else f"{entry.number}: —"
+        if r.heading and not r.found_in_text:
+            section += " (not yet in its text)"
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    r.idea.id,
+                    r.source_label,
+                    r.idea.idea,
+                    r.idea.outcome or "",
+                    section,
+                    "; ".join(r.labs) or "—",
+                    _questions(r.quiz_questions),
+                )
+            )
+            + " |"
+        )
+    missing = [r for r in taught if r.heading and not r.found_in_text]
+    lines += [
+        "",
+        "## Mapped, but not yet found in the section's text",
+        "",
+        "The section exists, but none of the idea's evidence phrases (`course/data/source_ideas.json`) "
+        "occurs",
+        "in its Markdown or code, or in the course table its code shows: either the lesson does not teach",
+        "the idea yet, or it words it differently (then add that wording as evidence).",
+        "",
+    ]
+    if missing:
+        lines += ["| Idea | Outcome | Section | Evidence looked for |", "|---|---|---|---|"]
+        lines += [
+            f"| {r.idea.id} | {r.idea.outcome} | {r.idea.lesson}: {_cell(r.heading or '')} | "
+            f"{_cell(' / '.join(r.idea.evidence))} |"
+            for r in missing
+        ]
+    else:
+        lines.append("None.")
+    lines += [
+        "",
+        "## Left out, and why",
+        "",
+        "| Idea | Seed (date) | Idea | Why left out |",
+        "|---|---|---|---|",
+    ]
+    for r in rows:
+        if not r.idea.outcome:
+            lines.append(
+                f"| {r.idea.id} | {r.source_label} | {_cell(r.idea.idea)} | {_cell(r.idea.left_out or '')} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _evidence_found(idea: SourceIdea, text: str, code: str, root: Path) -> bool:
+    """One evidence phrase in the section (Markdown or code), or in the file whose table its code shows."""
+    phrases = [p.lower() for p in idea.evidence]
+    if any(p in text.lower() for p in phrases):
+        return True
+    if idea.evidence_file and idea.evidence_via and idea.evidence_via in code:
+        shown = (root / idea.evidence_file).read_text(encoding="utf-8").lower()
+        return any(p in shown for p in phrases)
+    return False
+
+
+@functools.cache
+def _cached_sections(path: Path, mtime: float) -> dict[str, tuple[str, str, str]]:
+    return notebook_sections(path)
+
+
+def _sections_by_lesson(root: Path, course: CourseMap) -> dict[str, dict[str, tuple[str, str, str]]]:
+    found = {}
+    for entry in course.lessons:
+        path = root / entry.file
+        if path.exists():
+            found[entry.number] = _cached_sections(path, path.stat().st_mtime)
+    return found
+
+
+def _lab_label(course: CourseMap, lab_id: str, root: Path) -> str:
+    lab = course.lab(lab_id)
+    exists = lab.file is not None and (root / lab.file).exists()
+    return f"lab {lab.id}" + ("" if exists else " (planned)")
+
+
+def _questions(labels: tuple[str, ...]) -> str:
+    """("quiz-05-operations q01", "quiz-05-operations q02") -> "quiz-05-operations q01, q02"."""
+    by_quiz: dict[str, list[str]] = defaultdict(list)
+    for label in labels:
+        quiz, _, question = label.partition(" ")
+        by_quiz[quiz].append(question)
+    return "; ".join(f"{quiz} {', '.join(qs)}" for quiz, qs in by_quiz.items()) or "—"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

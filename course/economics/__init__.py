@@ -1,0 +1,1 @@
+"""Money: API and self-hosted cost, prices, discounts, sizing, quality-adjusted cost."""

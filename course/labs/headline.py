@@ -1,0 +1,191 @@
+"""From what a lab measured to its headline numbers (:mod:`course.labs.results`), one function per lab.
+
+Each lab's "Save your headline numbers" cell calls one of these and passes the result to
+:func:`course.labs.results.save_headline`, so the cell stays one or two lines and the arithmetic
+is tested here. Nothing is estimated: a figure the run did not measure stays ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from course.backends.base import BackendInfo
+from course.economics.prices import ApiPrice
+from course.errors import ConfigError
+from course.evals.runner import ItemResult
+from course.labs.results import (
+    Lab01Headline,
+    Lab02Headline,
+    Lab03Headline,
+    Lab04Headline,
+    QualitySide,
+)
+from course.measure.runner import WorkloadResult
+from course.measure.summary import LatencySummary
+
+Figures = TypeVar("Figures", bound=BaseModel)
+
+
+def _measured(value: float | None, what: str) -> float:
+    """``value`` as a float, or an error when the run produced no such figure (NaN: every request failed)."""
+    if value is None or not math.isfinite(value):
+        raise ConfigError(
+            f"No {what} was measured (every request failed?).", fix="Re-run the lab's timing cells first."
+        )
+    return float(value)
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _build(model: type[Figures], fields: Mapping[str, Any]) -> Figures:
+    """``model(**fields)``, with a course error naming the first field that does not fit."""
+    try:
+        return model.model_validate(dict(fields))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(
+            f"{model.__name__}.{where}: {first['msg']} (got {first.get('input')!r}).",
+            fix="Check the lab's measurement cells ran, then save again.",
+        ) from None
+
+
+def lab01_headline(table: pd.DataFrame, *, info: BackendInfo, quant: str = "Q8_0") -> Lab01Headline:
+    """Lab 01: the ``quant`` row of :func:`course.measure.quant_compare.compare_quants`' table; model:
+    ``info``."""
+    if quant not in table.index:
+        raise ConfigError(
+            f"The quantization table has no {quant!r} row (rows: {', '.join(map(str, table.index))}).",
+            fix="Pass quant= one of the table's rows.",
+        )
+    row = table.loc[quant]
+    return _build(
+        Lab01Headline,
+        {
+            "model": info.model,
+            "quant": quant,
+            "decode_tokens_per_s": _measured(row["decode_tokens_per_s"], "decode speed"),
+            "ttft_s": _optional(row["ttft_s"]),
+            "gpu_layers_offloaded": info.gpu_layers,
+        },
+    )
+
+
+def usd_per_request(run: WorkloadResult, price: ApiPrice) -> float:
+    """Mean list-price cost of one request of ``run``: its own input and output token counts."""
+    frame = run.frame
+    usd = frame["prompt_tokens"].sum() * price.usd_per_mtok_input
+    usd += frame["output_tokens"].sum() * price.usd_per_mtok_output
+    return float(usd / 1e6 / len(frame))
+
+
+def lab02_headline(
+    local_run: WorkloadResult,
+    api_run: WorkloadResult,
+    *,
+    price: ApiPrice,
+    api_label: str,
+    real_run: WorkloadResult | None = None,
+) -> Lab02Headline:
+    """Lab 02: p50 TTFT and TPOT of both sides (and of the real API when it answered), the API priced."""
+    return _build(
+        Lab02Headline,
+        {
+            "n_requests": len(local_run.requests),
+            "output_tokens_per_request": float(local_run.frame["output_tokens"].mean()),
+            "local_ttft_p50_s": _measured(local_run.summary.ttft_p50_s, "local TTFT"),
+            "local_tpot_p50_s": _measured(local_run.summary.tpot_p50_s, "local TPOT"),
+            "api_label": api_label,
+            "api_ttft_p50_s": _measured(api_run.summary.ttft_p50_s, "API TTFT"),
+            "api_tpot_p50_s": _measured(api_run.summary.tpot_p50_s, "API TPOT"),
+            "api_model_priced": price.name,
+            "api_usd_per_request": usd_per_request(api_run, price),
+            "real_api_ttft_p50_s": _optional(real_run.summary.ttft_p50_s) if real_run else None,
+            "real_api_tpot_p50_s": _optional(real_run.summary.tpot_p50_s) if real_run else None,
+        },
+    )
+
+
+def lab03_headline(
+    levels: Sequence[LatencySummary], *, server: str, requests_per_level: int | None = None
+) -> Lab03Headline:
+    """Lab 03: one sweep's levels (aggregate output tokens/s, p50 TTFT/TPOT, goodput), lowest first."""
+    rows = sorted(levels, key=lambda s: s.concurrency or 0)
+    levels_saved = [
+        {
+            "concurrency": s.concurrency,
+            "output_tokens_per_s": _measured(s.output_tokens_per_s, "aggregate throughput"),
+            "ttft_p50_s": _measured(s.ttft_p50_s, f"TTFT at concurrency {s.concurrency}"),
+            "tpot_p50_s": _measured(s.tpot_p50_s, f"TPOT at concurrency {s.concurrency}"),
+            "goodput_requests_per_s": _optional(s.goodput_requests_per_s),
+        }
+        for s in rows
+    ]
+    return _build(
+        Lab03Headline, {"server": server, "requests_per_level": requests_per_level, "levels": levels_saved}
+    )
+
+
+#: lab 04's JSON line (results/lab04-cost.jsonl) -> Lab04Headline' field, where the names differ
+_LAB04_KEYS = {
+    "embedded_decode_tok_s": "decode_tokens_per_s",
+    "gpu_aggregate_tok_s": "gpu_aggregate_tokens_per_s",
+}
+
+
+def lab04_headline(record: Mapping[str, Any]) -> Lab04Headline:
+    """Lab 04: its saved JSON line (measurements, assumptions, results) as :class:`Lab04Headline`.
+
+    Keys the schema does not name (the machine, the roofline's raw inputs) stay in the JSONL file only.
+    """
+    fields = set(Lab04Headline.model_fields)
+    picked = {_LAB04_KEYS.get(key, key): value for key, value in record.items()}
+    return _build(Lab04Headline, {key: value for key, value in picked.items() if key in fields})
+
+
+def quality_sides(
+    results: Sequence[ItemResult], *, usd_per_mtok: Mapping[str, tuple[float, float]], api_label: str
+) -> list[QualitySide]:
+    """Lab 05: one :class:`QualitySide` per backend (and per constrained run), priced per its token mix.
+
+    ``usd_per_mtok`` maps a backend label to its (input, output) USD per 1M tokens, as
+    :func:`course.evals.summary_frame` takes it. A side's USD per 1M tokens is its own bill over its
+    own tokens; USD per correct answer is that bill over its right answers (None with none right).
+    A side whose requests all failed used no tokens and has no price: it is left out.
+    """
+    groups: dict[tuple[str, bool], list[ItemResult]] = {}
+    for r in results:
+        groups.setdefault((r.backend, r.constrained), []).append(r)
+    sides = []
+    for (label, constrained), rows in groups.items():
+        if label not in usd_per_mtok:
+            raise ConfigError(f"No price for {label!r}.", fix="Add it to usd_per_mtok as (input, output).")
+        usd_in, usd_out = usd_per_mtok[label]
+        tokens_in = sum(r.prompt_tokens for r in rows)
+        tokens_out = sum(r.output_tokens for r in rows)
+        if tokens_in + tokens_out == 0:
+            continue
+        usd = (tokens_in * usd_in + tokens_out * usd_out) / 1e6
+        correct = sum(r.correct for r in rows)
+        hard = [r for r in rows if r.difficulty == "hard"]
+        side = {
+            "label": f"{label}, constrained" if constrained else label,
+            "n_items": len(rows),
+            "accuracy": correct / len(rows),
+            "usd_per_mtok": usd / (tokens_in + tokens_out) * 1e6,
+            "usd_per_correct_answer": usd / correct if correct else None,
+            "side": "API" if label == api_label else "local",
+            "constrained": constrained,
+            "hard_accuracy": sum(r.correct for r in hard) / len(hard) if hard else None,
+        }
+        sides.append(_build(QualitySide, side))
+    if not sides:
+        raise ConfigError("No side used any tokens: nothing to price.", fix="Re-run the lab's evaluation.")
+    return sides

@@ -1,0 +1,326 @@
+"""Each lab's headline numbers, saved as one small JSON file in results/ and read back whole.
+
+A lab ends by calling :func:`save_headline`, which writes ``results/labNN.json``::
+
+    {"schema": 2, "lab": "04", "saved_at_utc": "...", "mode": "offline" | "real API",
+     "machine": {...machine_info()...}, "headline": {...that lab's fields...}}
+
+The memo (lab 07, ``python -m course memo``) and the workshop's pooled table (``python -m grader pool``)
+read them with :func:`read_headlines`, which never raises on a participant's file: a missing, partial or
+malformed file becomes a named problem, and the numbers that did load are still used. Every field name
+carries its unit; the pydantic models below are the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from course.config import load_settings
+from course.environment import machine_info
+from course.errors import ConfigError
+
+SCHEMA_VERSION = 2  # 2: the lab's numbers are under "headline" (1 said "figures")
+Mode = Literal["offline", "real API"]
+
+
+class _Headline(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)  # extra fields are kept, never required
+
+
+class Lab01Headline(_Headline):
+    """Lab 01: the embedded model in-process on this machine."""
+
+    model: str
+    quant: str
+    decode_tokens_per_s: float = Field(gt=0)
+    ttft_s: float | None = Field(default=None, ge=0)
+    gpu_layers_offloaded: int | None = Field(default=None, ge=0)
+
+
+class Lab02Headline(_Headline):
+    """Lab 02: the same prompts, in-process and behind an OpenAI-compatible API (p50 of each request)."""
+
+    n_requests: int = Field(ge=1)
+    output_tokens_per_request: float = Field(gt=0)
+    local_ttft_p50_s: float = Field(ge=0)
+    local_tpot_p50_s: float = Field(gt=0)
+    api_label: str
+    api_ttft_p50_s: float = Field(ge=0)
+    api_tpot_p50_s: float = Field(gt=0)
+    api_model_priced: str
+    api_usd_per_request: float = Field(ge=0)
+    real_api_ttft_p50_s: float | None = Field(default=None, ge=0)
+    real_api_tpot_p50_s: float | None = Field(default=None, gt=0)
+
+
+class ConcurrencyLevel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    concurrency: int = Field(ge=1)
+    output_tokens_per_s: float = Field(ge=0)
+    ttft_p50_s: float = Field(ge=0)
+    tpot_p50_s: float = Field(ge=0)
+    goodput_requests_per_s: float | None = Field(default=None, ge=0)
+
+
+class Lab03Headline(_Headline):
+    """Lab 03: a concurrency sweep against one server (the batching one when it was built)."""
+
+    server: str
+    levels: list[ConcurrencyLevel] = Field(min_length=1)
+    requests_per_level: int | None = Field(default=None, ge=1)
+
+
+class Lab04Headline(_Headline):
+    """Lab 04: cost per 1M tokens on both sides, from this machine's measured throughput."""
+
+    decode_tokens_per_s: float = Field(gt=0)
+    gpu: str
+    gpu_usd_per_hour: float = Field(gt=0)
+    served_model: str
+    self_usd_per_mtok: float = Field(ge=0)
+    api_model: str
+    api_blended_usd_per_mtok: float = Field(ge=0)
+    break_even_tokens_per_day: float | None = Field(default=None, ge=0)
+    # the assumptions behind those figures (optional: files saved before they were added lack them)
+    gpu_provider: str | None = None
+    gpu_aggregate_tokens_per_s: float | None = Field(default=None, gt=0)
+    utilisation: float | None = Field(default=None, gt=0, le=1)
+    batching_gain: float | None = Field(default=None, ge=1)
+    roofline_ratio: float | None = Field(default=None, gt=0)
+    engineering_hours_per_month: float | None = Field(default=None, ge=0)
+    staff_usd_per_hour: float | None = Field(default=None, ge=0)
+    api_price_as_of: date | None = None
+    gpu_price_as_of: date | None = None
+    break_even_reason: str | None = None
+
+
+class QualitySide(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    n_items: int = Field(ge=1)
+    accuracy: float = Field(ge=0, le=1)
+    usd_per_mtok: float = Field(ge=0)
+    usd_per_correct_answer: float | None = Field(default=None, ge=0)
+    side: Literal["local", "API"] | None = None  # which side of the comparison this row is
+    constrained: bool = False  # JSON-schema-constrained decoding (local side only)
+    hard_accuracy: float | None = Field(default=None, ge=0, le=1)
+
+
+class Lab05Headline(_Headline):
+    """Lab 05: quality on the learner's workload, per side."""
+
+    workload: str
+    sides: list[QualitySide] = Field(min_length=1)
+    local_price_note: str | None = None  # where the local side's USD per 1M tokens came from
+
+
+class RoutedPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    accuracy: float = Field(ge=0, le=1)
+    usd_per_1k_requests: float = Field(ge=0)
+    local_share: float = Field(ge=0, le=1)
+
+
+class Lab06Headline(_Headline):
+    """Lab 06: the hybrid router against both single-sided baselines, and the replayed migration."""
+
+    n_requests: int = Field(ge=1)
+    policies: list[RoutedPolicy] = Field(min_length=1)  # "all local", "all API", "router", ...
+    migration_final_phase: str | None = None
+    migration_final_open_share: float | None = Field(default=None, ge=0, le=1)
+    migration_rollbacks: int | None = Field(default=None, ge=0)
+    # how the router decided and what it was compared with (optional: files saved before lack them)
+    router_rule: str | None = None  # e.g. "min token log-prob >= -0.3; valid JSON following the schema"
+    api_label: str | None = None
+    local_usd_per_mtok: float | None = Field(default=None, ge=0)
+    local_price_note: str | None = None  # where the local side's USD per 1M tokens came from
+    migration_open_path: str | None = None  # what the replayed migration moved traffic onto
+
+
+HEADLINE_BY_LAB: dict[str, type[_Headline]] = {
+    "01": Lab01Headline,
+    "02": Lab02Headline,
+    "03": Lab03Headline,
+    "04": Lab04Headline,
+    "05": Lab05Headline,
+    "06": Lab06Headline,
+}
+
+
+class SavedLab(BaseModel):
+    """One results/labNN.json as saved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: int = Field(alias="schema")
+    lab: str
+    saved_at_utc: datetime
+    mode: Mode
+    machine: dict[str, Any]
+    headline: dict[str, Any]
+
+    def typed_headline(self) -> _Headline:
+        return HEADLINE_BY_LAB[self.lab].model_validate(self.headline)
+
+
+def results_dir() -> Path:
+    """Where labs save results: ``COURSE_RESULTS_DIR``, else ``results/`` at the course's root."""
+    env = os.environ.get("COURSE_RESULTS_DIR")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "results"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def lab_file(lab: str, folder: Path | None = None) -> Path:
+    return (folder or results_dir()) / f"lab{lab}.json"
+
+
+def save_headline(
+    lab: str,
+    headline: _Headline | dict[str, Any],
+    *,
+    mode: Mode,
+    machine: dict[str, Any] | None = None,
+    folder: Path | None = None,
+) -> Path:
+    """Validate ``headline`` against the lab's schema and write ``labNN.json`` atomically (replacing it)."""
+    if lab not in HEADLINE_BY_LAB:
+        raise ConfigError(
+            f"No headline schema for lab {lab!r}.", fix=f"Use one of {sorted(HEADLINE_BY_LAB)}."
+        )
+    model = HEADLINE_BY_LAB[lab]
+    try:
+        typed = headline if isinstance(headline, model) else model.model_validate(dict(headline))
+    except ValidationError as exc:
+        raise ConfigError(
+            f"Lab {lab}'s headline numbers do not fit their schema: {_first_error(exc)}",
+            fix=f"Pass the fields of course.labs.results.{model.__name__}.",
+        ) from exc
+    if machine is None:
+        machine = machine_info()
+    record = {
+        "schema": SCHEMA_VERSION,
+        "lab": lab,
+        "saved_at_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "mode": mode,
+        "machine": machine,
+        "headline": typed.model_dump(mode="json"),
+    }
+    return write_text_atomically(lab_file(lab, folder), json.dumps(record, indent=1, ensure_ascii=False))
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so a reader (or a run killed
+    mid-write) sees the old file or the new one, never half of one. Creates the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, suffix=".partial", delete=False, encoding="utf-8"
+    ) as fh:
+        fh.write(text)
+    Path(fh.name).replace(path)
+    return path
+
+
+@dataclass(frozen=True)
+class LoadedResults:
+    """What one results folder holds: the labs that loaded, and a line for each that did not."""
+
+    folder: Path
+    labs: dict[str, SavedLab] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    typed: dict[str, _Headline] = field(default_factory=dict, repr=False)  # validated once, when read
+
+    def headline(self, lab: str) -> Any | None:
+        """That lab's typed headline numbers (e.g. :class:`Lab04Headline`), or None when it is missing or broken."""
+        return self.typed.get(lab)
+
+    @property
+    def missing(self) -> list[str]:
+        return [lab for lab in HEADLINE_BY_LAB if lab not in self.labs]
+
+
+def read_headlines(folder: str | Path) -> LoadedResults:
+    """Read every ``labNN.json`` in ``folder``; never raises for a file's content (see ``problems``)."""
+    folder = Path(folder)
+    loaded = LoadedResults(folder=folder)
+    if not folder.is_dir():
+        loaded.problems.append(f"{folder}: no such folder (run the labs, or pass the folder they saved into)")
+        return loaded
+    for lab in HEADLINE_BY_LAB:
+        path = lab_file(lab, folder)
+        if not path.exists():
+            continue
+        problem = _load_one(path, lab, loaded)
+        if problem:
+            loaded.problems.append(f"{path.name}: {problem}")
+    return loaded
+
+
+def _load_one(path: Path, lab: str, loaded: LoadedResults) -> str | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return "not text (is it really a course results file?)"
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg} at line {exc.lineno}); run lab {lab} again to rewrite it"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not isinstance(raw, dict):
+        return "not a JSON object"
+    if raw.get("schema") != SCHEMA_VERSION:
+        return f"schema {raw.get('schema')!r}, this course reads schema {SCHEMA_VERSION}; run lab {lab} again"
+    if raw.get("lab") != lab:
+        return f"says it is lab {raw.get('lab')!r}, but its name says lab {lab}"
+    try:
+        saved = SavedLab.model_validate(raw)
+        typed = saved.typed_headline()
+    except ValidationError as exc:
+        return f"{_first_error(exc)}; run lab {lab} again to rewrite it"
+    loaded.labs[lab] = saved
+    loaded.typed[lab] = typed
+    return None
+
+
+def _first_error(exc: ValidationError) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+ASSUMED_LOCAL_USD_PER_MTOK = 0.10  # when lab 04 has not been run: an 8B model on a rented GPU, roughly
+
+
+def local_usd_per_mtok(folder: str | Path | None = None) -> tuple[float, str]:
+    """The local side's USD per 1M tokens: lab 04's figure from ``results/lab04.json`` when it is there,
+    else :data:`ASSUMED_LOCAL_USD_PER_MTOK`; with a note saying which."""
+    lab04 = read_headlines(folder or results_dir()).headline("04")
+    if lab04 is None:
+        return ASSUMED_LOCAL_USD_PER_MTOK, "an assumption: run lab 04 for your own figure"
+    return float(lab04.self_usd_per_mtok), f"from your lab 04 results: {lab04.served_model} on {lab04.gpu}"
+
+
+def api_mode() -> str:
+    """One line saying which mode a lab runs in (never shows the key)."""
+    settings = load_settings()
+    if settings.openai_api_key or settings.openai_base_url:
+        where = settings.openai_base_url or "https://api.openai.com/v1"
+        model = settings.api_model or "the lab's default model"
+        return f"Mode: REAL API ({model} at {where}); the API side is billed by your provider."
+    return (
+        "Mode: OFFLINE. No OPENAI_API_KEY is set, so the API side is the frontier stand-in (offline): "
+        "a larger course model on a loopback server, priced at a real API's list price."
+    )

@@ -1,0 +1,155 @@
+"""The roofline: measured generation speed against this machine's memory-bandwidth limit (labs 01 and 04).
+
+Three steps, each a small function so the lab shows its assumption beside its number (lab 04 then prices
+the result with :func:`course.economics.costs.usd_per_mtok_self_hosted`):
+
+1. :func:`measure_bandwidth_gb_s`: this machine's memory bandwidth, measured (numpy copies).
+2. :func:`roofline`: generation tokens/s can be at most bandwidth ÷ bytes read per token (batch 1
+   reads every weight once per token); the measured rate ÷ that roof is the *roofline ratio*.
+3. :func:`scaled_tokens_per_s`: the same ratio on another machine (a rented GPU) and another model:
+   ratio × GPU bandwidth ÷ that model's bytes per token, times an assumed batching gain.
+
+GPU bandwidths are dated and sourced in ``course/data/gpu_bandwidth.json``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from course.dated_rows import load_rows
+from course.errors import ConfigError, DataError
+
+
+@dataclass(frozen=True)
+class Roofline:
+    """Measured generation speed against the memory-bandwidth limit of the machine it ran on."""
+
+    bandwidth_gb_s: float
+    bytes_per_token: int
+    measured_tokens_per_s: float
+
+    @property
+    def roof_tokens_per_s(self) -> float:
+        """The most tokens/s batch-1 generation can reach: bandwidth ÷ bytes read per token."""
+        return self.bandwidth_gb_s * 1e9 / self.bytes_per_token
+
+    @property
+    def ratio(self) -> float:
+        """Measured ÷ roof: the share of the memory-bandwidth limit this machine reached."""
+        return self.measured_tokens_per_s / self.roof_tokens_per_s
+
+
+@dataclass(frozen=True)
+class GpuBandwidth:
+    gpu: str
+    memory_bandwidth_gb_s: float
+    memory_gb: float
+    as_of: object
+    source: str
+
+
+def measure_bandwidth_gb_s(*, buffer_mib: int = 128, repeats: int = 3) -> float:
+    """Memory bandwidth of this machine: bytes read + written by a numpy copy ÷ time (best of ``repeats``).
+
+    The buffer (``buffer_mib`` MiB, default 128) is larger than CPU caches, so the copy runs from
+    main memory. One thread: llama.cpp uses more, so the roof is conservative on many-core machines.
+    """
+    if buffer_mib < 16 or repeats < 1:
+        raise ConfigError("buffer_mib must be at least 16 and repeats at least 1.", fix="Use the defaults.")
+    src = np.ones(buffer_mib * 2**20 // 8, dtype=np.float64)
+    dst = np.empty_like(src)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.copyto(dst, src)
+        best = min(best, time.perf_counter() - start)
+    return 2 * src.nbytes / best / 1e9
+
+
+def bytes_per_token(path: str | Path) -> int:
+    """Tensor bytes read to generate one token: every tensor of the GGUF but the embedding table."""
+    import gguf
+
+    reader = gguf.GGUFReader(Path(path))
+    return sum(int(t.n_bytes) for t in reader.tensors if t.name != "token_embd.weight")
+
+
+def roofline(*, bandwidth_gb_s: float, bytes_per_token: int, measured_tokens_per_s: float) -> Roofline:
+    """A :class:`Roofline` (checked: all three positive)."""
+    for name, value in (
+        ("bandwidth_gb_s", bandwidth_gb_s),
+        ("bytes_per_token", bytes_per_token),
+        ("measured_tokens_per_s", measured_tokens_per_s),
+    ):
+        if not value > 0:
+            raise ConfigError(f"{name} is {value!r}; it must be positive.", fix="Pass a measured value.")
+    return Roofline(bandwidth_gb_s, int(bytes_per_token), measured_tokens_per_s)
+
+
+def gpu_bandwidths(*, data_dir: Path | None = None) -> dict[str, GpuBandwidth]:
+    """GPU name -> its memory bandwidth (datasheet figures, dated and sourced)."""
+    rows, _ = load_rows(
+        "gpu_bandwidth.json", required=("gpu", "memory_bandwidth_gb_s", "memory_gb"), data_dir=data_dir
+    )
+    return {
+        r["gpu"]: GpuBandwidth(
+            r["gpu"], float(r["memory_bandwidth_gb_s"]), float(r["memory_gb"]), r["as_of"], r["source"]
+        )
+        for r in rows
+    }
+
+
+def gpu_bandwidth(gpu: str) -> GpuBandwidth:
+    known = gpu_bandwidths()
+    if gpu not in known:
+        raise DataError(f"No bandwidth figure for {gpu!r}.", fix=f"Use one of: {', '.join(known)}.")
+    return known[gpu]
+
+
+def scaled_tokens_per_s(
+    measured: Roofline, *, gpu_bandwidth_gb_s: float, model_bytes_per_token: float, batching_gain: float = 1.0
+) -> float:
+    """Aggregate tokens/s expected on a GPU: your roofline ratio × its roof × a batching gain.
+
+    Assumes the GPU reaches the same share of ITS bandwidth limit as your machine reached of its
+    own (a GPU with a tuned server usually does better, a small model worse), and that serving many
+    streams at once multiplies throughput by ``batching_gain`` (lab 03 measures it on a server).
+    """
+    if not (gpu_bandwidth_gb_s > 0 and model_bytes_per_token > 0 and batching_gain >= 1):
+        raise ConfigError(
+            "gpu_bandwidth_gb_s and model_bytes_per_token must be positive and batching_gain at least 1.",
+            fix="Pass datasheet bandwidth, the model's bytes per token and a gain of 1 or more.",
+        )
+    roof = gpu_bandwidth_gb_s * 1e9 / model_bytes_per_token
+    return measured.ratio * roof * batching_gain
+
+
+def measure_decode_tokens_per_s(backend, *, n_tokens: int = 48, repeats: int = 2) -> float:
+    """Generation speed of ``backend`` (an in-process model): tokens after the first ÷ their time, best run.
+
+    Fixed-length answers (end-of-text ignored), temperature 0, the best of ``repeats`` runs (the
+    least disturbed by other programs on the machine).
+    """
+    from course.backends.base import GenerationOptions
+
+    if n_tokens < 8 or repeats < 1:
+        raise ConfigError("n_tokens must be at least 8 and repeats at least 1.", fix="Use the defaults.")
+    options = GenerationOptions(max_tokens=n_tokens, temperature=0.0, ignore_eos=True)
+    best = 0.0
+    for i in range(repeats):
+        prompt = [{"role": "user", "content": f"Run {i}: write about lighthouses."}]
+        stream = backend.stream_chat(prompt, options=options)
+        chunks = [c for c in stream if c.text]
+        if len(chunks) < 2:
+            continue
+        first, last = chunks[0], chunks[-1]
+        tokens = (last.n_tokens or len(chunks)) - (first.n_tokens or 1)
+        if last.t_s > first.t_s and tokens > 0:
+            best = max(best, tokens / (last.t_s - first.t_s))
+    if best == 0.0:
+        raise ConfigError("The model produced too few tokens to time.", fix="Raise n_tokens.")
+    return best

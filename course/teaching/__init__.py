@@ -1,0 +1,1 @@
+"""One lesson's facts and frameworks per module (lessons 01-08)."""

@@ -1,0 +1,1 @@
+"""Everything that runs learner code: the sandbox, the fork server (zygote) and nbgrader's executor."""

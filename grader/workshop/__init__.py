@@ -1,0 +1,1 @@
+"""A workshop room: the offline kit, pooled results and the JupyterHub."""

@@ -1,0 +1,111 @@
+"""Lab 04's arithmetic: roofline, scaling to a GPU, USD per 1M tokens; and the measurements behind it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from course.backends.inprocess import InProcessBackend
+from course.economics.costs import usd_per_mtok_self_hosted
+from course.economics.prices import load_prices
+from course.environment import machine_info
+from course.errors import ConfigError, DataError
+from course.labs.results import api_mode, results_dir
+from course.measure.roofline import (
+    bytes_per_token,
+    gpu_bandwidth,
+    gpu_bandwidths,
+    measure_bandwidth_gb_s,
+    measure_decode_tokens_per_s,
+    roofline,
+    scaled_tokens_per_s,
+)
+
+
+def test_roofline_ratio_is_measured_over_bandwidth_per_token() -> None:
+    r = roofline(bandwidth_gb_s=20.0, bytes_per_token=50_000_000, measured_tokens_per_s=200.0)
+    assert r.roof_tokens_per_s == pytest.approx(400.0)  # 20e9 / 50e6
+    assert r.ratio == pytest.approx(0.5)
+
+
+def test_scaling_keeps_the_ratio_and_multiplies_by_the_batching_gain() -> None:
+    r = roofline(bandwidth_gb_s=20.0, bytes_per_token=50_000_000, measured_tokens_per_s=200.0)
+    # an H100-like 3350 GB/s on a 5 GB model: roof 670 tok/s, half of it, times 4
+    assert scaled_tokens_per_s(r, gpu_bandwidth_gb_s=3350, model_bytes_per_token=5e9, batching_gain=4) == (
+        pytest.approx(0.5 * 670 * 4)
+    )
+
+
+def test_usd_per_mtok_is_hourly_price_over_tokens_per_hour() -> None:
+    # 1000 tok/s at 50% busy = 1.8M tokens per paid hour; USD 3.6/h -> USD 2 per 1M tokens
+    assert usd_per_mtok_self_hosted(usd_per_hour=3.6, tokens_per_s=1000, utilisation=0.5) == pytest.approx(
+        2.0
+    )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: roofline(bandwidth_gb_s=0, bytes_per_token=1, measured_tokens_per_s=1),
+        lambda: usd_per_mtok_self_hosted(usd_per_hour=1, tokens_per_s=1, utilisation=0),
+        lambda: usd_per_mtok_self_hosted(usd_per_hour=1, tokens_per_s=0, utilisation=0.5),
+        lambda: scaled_tokens_per_s(
+            roofline(bandwidth_gb_s=1, bytes_per_token=1, measured_tokens_per_s=1),
+            gpu_bandwidth_gb_s=1,
+            model_bytes_per_token=1,
+            batching_gain=0.5,
+        ),
+        lambda: measure_bandwidth_gb_s(buffer_mib=1),
+    ],
+)
+def test_impossible_inputs_are_refused_with_a_fix(call) -> None:
+    with pytest.raises(ConfigError) as info:
+        call()
+    assert info.value.fix
+
+
+def test_bandwidth_is_measured_and_plausible() -> None:
+    gb_s = measure_bandwidth_gb_s(buffer_mib=32, repeats=2)
+    assert 0.1 < gb_s < 2000
+
+
+def test_every_rented_gpu_has_a_dated_bandwidth() -> None:
+    rows = gpu_bandwidths()
+    assert {r.gpu for r in load_prices().gpu_rates} <= set(rows)
+    assert all(r.memory_bandwidth_gb_s > 0 and r.source.startswith("https://") for r in rows.values())
+    with pytest.raises(DataError, match="No bandwidth figure"):
+        gpu_bandwidth("Voodoo 2")
+
+
+def test_a_bandwidth_row_without_a_date_is_refused(tmp_path: Path) -> None:
+    row = {"gpu": "X", "memory_bandwidth_gb_s": 1, "memory_gb": 1, "source": "https://example.com"}
+    (tmp_path / "gpu_bandwidth.json").write_text(json.dumps({"rows": [row]}), encoding="utf-8")
+    with pytest.raises(DataError, match="as_of"):
+        gpu_bandwidths(data_dir=tmp_path)
+
+
+def test_decode_speed_and_bytes_of_the_real_embedded_model(embedded_paths: dict[str, Path]) -> None:
+    with InProcessBackend(embedded_paths["F16"], n_threads=2) as backend:
+        tok_s = measure_decode_tokens_per_s(backend, n_tokens=16, repeats=1)
+    assert tok_s > 1
+    n_bytes = bytes_per_token(embedded_paths["F16"])
+    # every tensor but the 1024 x 256 F16 embedding table, i.e. most of the 7.4 MB file
+    assert 5e6 < n_bytes < embedded_paths["F16"].stat().st_size - 1024 * 256 * 2 + 1
+
+
+def test_machine_info_and_mode_never_show_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET")
+    monkeypatch.setenv("COURSE_API_MODEL", "gpt-4.1-mini")
+    line = api_mode()
+    assert "REAL API" in line and "SECRET" not in line
+    assert "SECRET" not in json.dumps(machine_info())
+    monkeypatch.delenv("OPENAI_API_KEY")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    assert "OFFLINE" in api_mode() and "frontier stand-in (offline)" in api_mode()
+
+
+def test_results_dir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "r"))
+    assert results_dir() == tmp_path / "r" and (tmp_path / "r").is_dir()
