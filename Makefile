@@ -29,6 +29,10 @@ LAB_PORT ?= 8888
 # make test runs two pytest workers, a test file each: much of the suite waits on servers, kernels and a
 # browser, so two overlap well even on 2 cores (TEST_WORKERS=0: one process, in file order).
 TEST_WORKERS ?= 2
+# With two workers, each in-process llama.cpp model gets one CPU thread: llama.cpp's threads wait for each
+# other by spinning, so two models of two threads each on two cores run many times slower (lab 01's notebook:
+# 7 s alone, 60 s beside one busy core, 5 s with one thread). A learner's machine keeps every core.
+TEST_THREADS ?= $(if $(filter 0 1,$(TEST_WORKERS)),,1)
 # Set-up keeps the llama-cpp-python wheel it compiled here (still one compile), so that
 # `python -m grader kit OUT` can ship it to a room's laptops.
 LLAMA_WHEELS := $(COURSE_CACHE)/wheels
@@ -104,14 +108,17 @@ lab-instructor: model ## JupyterLab with nbgrader's instructor tools (Formgrader
 llama-server: setup ## llama.cpp's own llama-server (parallel slots): linked from set-up's build, else 3-4 min
 	@PYTHON=$(PY) bash scripts/build_llama_server.sh
 
-test: model llama-server ## lint, format check and the whole test suite (notebooks included)
+test: model llama-server ## lint, format check, type check and the whole test suite (notebooks included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	COURSE_HEADLESS=1 MPLBACKEND=Agg $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(VENV)/bin/mypy
+	COURSE_HEADLESS=1 MPLBACKEND=Agg $(if $(TEST_THREADS),COURSE_THREADS=$(TEST_THREADS)) \
+	  $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
-lint: setup ## ruff check and format check only
+lint: setup ## ruff check, format check and mypy (type check) only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: setup ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .

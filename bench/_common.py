@@ -1,4 +1,7 @@
-"""Helpers shared by the bench/ scripts: argument parser, tables, verdict lines, decode rates, GGUF sizes."""
+"""Helpers shared by the bench/ scripts: argument parser, tables, verdict lines, decode rates.
+
+Bytes read per token: :func:`course.measure.roofline.bytes_per_token`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import argparse
 import os
 import platform
 from collections.abc import Sequence
-from pathlib import Path
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -29,17 +31,6 @@ def decode_tokens_per_s(
     hold several tokens). With one-token chunks and no wrap-up the two are exact reciprocals.
     """
     return (n_tokens - (first_tokens or 1)) / (last_s - first_s)
-
-
-def bytes_per_token(path: Path) -> int:
-    """Tensor bytes read to generate one token: every tensor of the GGUF but the embedding table.
-
-    ``token_embd`` is a row lookup per token, not a full read.
-    """
-    import gguf  # only the scripts that size a model need it
-
-    reader = gguf.GGUFReader(path)
-    return sum(int(t.n_bytes) for t in reader.tensors if t.name != "token_embd.weight")
 
 
 def table(rows: Sequence[dict[str, object]]) -> str:

@@ -9,7 +9,7 @@ settings, and against llama-cpp-python's ``llama_cpp.server`` for contrast (it s
 at a time, so its ratio stays near 1).
 
 RATIO = aggregate output tok/s at P streams ÷ at 1 stream (median over repetitions).
-Targets: ≥ 1.5 on a 2-core CPU (DESIGN §5 measured 1.06–1.45 with -t 2, 1.59 with -t 1 -tb 2);
+Targets: ≥ 1.5 on a 2-core CPU (measured before: 1.06–1.45 with -t 2, 1.59 with -t 1 -tb 2);
 ≥ 3 on a GPU (``--gpu``: all layers offloaded, e.g. P = 8 with the llama-8b shape).
 
     python bench/concurrency.py                 # full run (needs `make llama-server`)

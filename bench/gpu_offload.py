@@ -32,30 +32,20 @@ import sys
 import time
 from pathlib import Path
 
-from _common import bytes_per_token, decode_tokens_per_s, machine, parser, table, verdict
+from _common import decode_tokens_per_s, machine, parser, table, verdict
+
+from course.measure.roofline import bytes_per_token, gpu_bandwidths
 
 TARGET = 0.40
 COPY_BYTES = 2**30
 CUDA_MEMCPY_DEVICE_TO_DEVICE = 3
 PROMPT = [{"role": "user", "content": "Write a long story about a lighthouse keeper and a storm."}]
 
-#: vendor peak memory bandwidth, GB/s (NVIDIA datasheets; A10G: AWS G5 page), next to the measured figure.
+#: vendor peak memory bandwidth, GB/s, by the words nvidia-smi prints for the card: the rows of
+#: course/data/gpu_bandwidth.json that have an ``nvidia_smi_name`` (dated; sourced or marked unverified).
 #: Keys are matched as whole words of the nvidia-smi name, longest key first (see spec_bandwidth_gb_s).
 SPEC_BANDWIDTH_GB_S = {
-    "H200": 4800.0,
-    "H100 NVL": 3900.0,
-    "H100 80GB HBM3": 3350.0,  # SXM5
-    "H100 PCIe": 2000.0,
-    "A100-SXM4-80GB": 2039.0,
-    "A100 80GB PCIe": 1935.0,
-    "A100-SXM4-40GB": 1555.0,
-    "A100-PCIE-40GB": 1555.0,
-    "L40S": 864.0,
-    "L40": 864.0,
-    "L4": 300.0,
-    "A10G": 600.0,
-    "A10": 600.0,
-    "RTX 4090": 1008.0,
+    row.nvidia_smi_name: row.memory_bandwidth_gb_s for row in gpu_bandwidths().values() if row.nvidia_smi_name
 }
 
 #: nvidia-smi names and the figure each must get: ``--self-test`` (run by ``gpu_offload.sh check``)

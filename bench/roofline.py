@@ -29,10 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from _common import bytes_per_token, decode_tokens_per_s, machine, parser, table, verdict
+from _common import decode_tokens_per_s, machine, parser, table, verdict
 
 from course.backends.base import GenerationOptions
 from course.backends.inprocess import InProcessBackend
+from course.measure.roofline import bytes_per_token
 from course.models.synthetic import ensure_synthetic_model
 
 TARGET = 0.45

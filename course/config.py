@@ -18,6 +18,9 @@ ENV_GPU_LAYERS = "COURSE_GPU_LAYERS"
 ENV_API_MODEL = "COURSE_API_MODEL"
 ENV_OPENAI_BASE_URL = "OPENAI_BASE_URL"
 ENV_OPENAI_API_KEY = "OPENAI_API_KEY"
+#: The API model the labs call (and price the offline stand-in as) when ``COURSE_API_MODEL`` is unset:
+#: one constant, so every lab, notebook fallback and mode line names the same model.
+DEFAULT_API_MODEL = "gpt-4.1-mini"
 
 
 def _default_cache_dir() -> Path:
@@ -53,6 +56,12 @@ class Settings:
     @property
     def models_dir(self) -> Path:
         return self.cache_dir / "models"
+
+    @property
+    def real_api_configured(self) -> bool:
+        """True when ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set: the labs then call that API
+        instead of the offline stand-in (a base URL alone is enough for a local proxy that needs no key)."""
+        return bool(self.openai_api_key or self.openai_base_url)
 
 
 def load_settings() -> Settings:

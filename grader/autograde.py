@@ -12,27 +12,31 @@ graded exactly once.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import sys
 import time
 import warnings as pywarnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from course.io import TornTail, append_jsonl, read_jsonl
 from grader.course_dir import CourseFolder, GradebookLock, GraderError, load_config, scripts_on_path
 from grader.intake import Finding
 from grader.kernel import sandbox
+
+if TYPE_CHECKING:
+    from grader.kernel.executor import RunRecord
 
 
 @dataclass(frozen=True)
 class Options:
     """How to autograde: workers, limits, regrade everything or resume."""
 
-    jobs: int = 2
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # one worker per CPU
     force: bool = False
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     progress: bool = True
@@ -46,7 +50,7 @@ class Record:
     sha256: str
     score: float | None
     max_score: float | None
-    findings: list[dict]
+    findings: list[Finding]
     elapsed_s: float
     graded_at: str
     worker: int = 0
@@ -54,7 +58,16 @@ class Record:
 
     @property
     def attention(self) -> bool:
-        return any(f.get("attention") for f in self.findings)
+        return any(f.attention for f in self.findings)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        """A ledger line back as a record (its findings as :class:`~grader.intake.Finding`); a line that is
+        not one raises TypeError."""
+        fields = dict(data)
+        if "findings" in fields:
+            fields["findings"] = [Finding(**f) for f in fields["findings"]]
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
@@ -76,30 +89,29 @@ def ledger_path(folder: CourseFolder, quiz_id: str) -> Path:
     return folder.state_dir / quiz_id / "ledger.jsonl"
 
 
-def read_ledger(folder: CourseFolder, quiz_id: str) -> dict[str, Record]:
-    """The latest record per learner (a torn last line, from a kill, is ignored)."""
+def read_ledger(folder: CourseFolder, quiz_id: str, *, on_torn_tail: TornTail = "warn") -> dict[str, Record]:
+    """The latest record per learner. A torn last line (a batch killed mid-write) is skipped and reported
+    (``on_torn_tail``: a warning, or a function given the sentence); the next append cuts it off, and its
+    learner is graded again. A damaged line anywhere else is an error naming it: resuming past it could
+    grade a learner twice or never."""
     path = ledger_path(folder, quiz_id)
     records: dict[str, Record] = {}
     if not path.exists():
         return records
-    for line in path.read_text(encoding="utf-8").splitlines():
+    fix = f"Delete that line from {path} (its learner is graded again), or regrade all with --force."
+    for line in read_jsonl(path, on_torn_tail=on_torn_tail, error=GraderError, fix=fix):
         try:
-            data = json.loads(line)
-            records[data["learner"]] = Record(**data)
-        except (ValueError, KeyError, TypeError):
-            continue
+            record = Record.from_json(line.data)
+        except TypeError as exc:
+            raise GraderError(
+                f"{path.name} line {line.line} is not a ledger record ({exc}).", fix=fix
+            ) from None
+        records[record.learner] = record
     return records
 
 
 def _append(path: Path, record: Record) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = (json.dumps(asdict(record)) + "\n").encode()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    append_jsonl(path, [asdict(record)], fsync=True)  # on disk before the next learner starts
 
 
 def hidden_paths(folder: CourseFolder) -> tuple[str, ...]:
@@ -158,7 +170,7 @@ def fast_metadata_checks() -> None:
     import jsonschema
     from nbgrader.nbgraderformat import common
 
-    validators: dict[int, object] = {}
+    validators: dict[int, Any] = {}  # jsonschema validators (jsonschema is untyped here)
 
     def validate(instance, schema) -> None:
         validator = validators.get(id(schema))
@@ -272,12 +284,9 @@ def grade_one(learner: str) -> Record:
             except Exception as exc:
                 error = error or f"{type(exc).__name__}: {exc}"
         kernel_s = run.elapsed_s
-        findings += [f.to_json() for f in _run_findings(run)] if not error else []
+        findings += _run_findings(run) if not error else []
         if error:
-            findings.append(
-                Finding("grader_error", f"nbgrader could not grade it: {error[:500]}", True).to_json()
-            )
-    findings = [f if isinstance(f, dict) else f.to_json() for f in findings]
+            findings.append(Finding("grader_error", f"nbgrader could not grade it: {error[:500]}", True))
     return Record(
         learner=learner,
         sha256=taken.sha256,
@@ -291,7 +300,7 @@ def grade_one(learner: str) -> Record:
     )
 
 
-def _run_findings(run) -> list[Finding]:
+def _run_findings(run: RunRecord) -> list[Finding]:
     out = []
     for event in run.events:
         kind, index, detail = event.split(":", 2)
@@ -333,7 +342,7 @@ def _grade_safely(learner: str) -> Record:
             sha256="",
             score=None,
             max_score=None,
-            findings=[Finding("grader_error", f"{type(exc).__name__}: {str(exc)[:500]}", True).to_json()],
+            findings=[Finding("grader_error", f"{type(exc).__name__}: {str(exc)[:500]}", True)],
             elapsed_s=0.0,
             graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
@@ -378,7 +387,8 @@ def run(
             f"{quiz_id} has not been released in {folder.root}.", fix=f"python -m grader release {quiz_id}"
         )
     learners = folder.learners(quiz_id)
-    done = {} if options.force else read_ledger(folder, quiz_id)
+    report_torn = lambda line: on_warning(f"WARNING {line}")  # noqa: E731
+    done = {} if options.force else read_ledger(folder, quiz_id, on_torn_tail=report_torn)
     todo = [
         name
         for name in learners
@@ -407,6 +417,7 @@ def run(
     args = (str(folder.root), quiz_id, asdict(options.limits))
     bar = _progress(len(todo), quiz_id, options.progress)
     jobs = max(1, min(options.jobs, len(todo) or 1))
+    results: Iterator[Record]
     try:
         if jobs == 1:
             _init_worker(*args)

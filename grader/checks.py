@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from course.quiz.build import discover
 from course.quiz.model import Case, Code, MultipleChoice, Numeric, Quiz
 from course.quiz.render import graded_cells
+from grader.protocol import CallProbe, Encoded, Probe
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Expect:
     """What one probe must return: a kind (``str``, ``number``, ``bool``, ``none``), a value, a tolerance."""
 
     kind: str
-    value: object
+    value: str | float | bool | None
     tolerance: float = 0.0
 
 
@@ -32,7 +33,7 @@ class CellChecks:
 
     grade_id: str
     question: str
-    probes: tuple[dict, ...]
+    probes: tuple[Probe, ...]
     expects: tuple[Expect, ...]
 
 
@@ -51,6 +52,7 @@ def quiz_checks(quiz: Quiz) -> dict[str, CellChecks]:
     out: dict[str, CellChecks] = {}
     for q in quiz.questions:
         cells = graded_cells(q)
+        groups: list[tuple[tuple[Probe, ...], tuple[Expect, ...]]]
         if isinstance(q, MultipleChoice):
             groups = [(({"kind": "name", "name": q.qid},), (Expect("str", q.answer),))]
         elif isinstance(q, Numeric):
@@ -62,7 +64,7 @@ def quiz_checks(quiz: Quiz) -> dict[str, CellChecks]:
             assert isinstance(q, Code)
             groups = [
                 (
-                    tuple({"kind": "call", "expr": c.call} for c in test.cases),
+                    tuple(CallProbe(kind="call", expr=c.call) for c in test.cases),
                     tuple(_case_expect(c) for c in test.cases),
                 )
                 for test in q.tests
@@ -78,7 +80,7 @@ def checks_for(quiz_id: str) -> dict[str, CellChecks] | None:
     return quiz_checks(quiz) if quiz else None
 
 
-def passes(value: list, expect: Expect) -> bool:
+def passes(value: Encoded, expect: Expect) -> bool:
     """Whether one encoded value (``[kind, value]`` from the kernel) meets ``expect``."""
     if not isinstance(value, list) or len(value) != 2:
         return False
@@ -86,7 +88,8 @@ def passes(value: list, expect: Expect) -> bool:
     if expect.kind == "number":
         if kind not in ("int", "float") or isinstance(got, bool) or not isinstance(got, (int, float)):
             return False
-        return -expect.tolerance <= got - expect.value <= expect.tolerance
+        want = expect.value  # a number: see _case_expect and quiz_checks
+        return isinstance(want, (int, float)) and -expect.tolerance <= got - want <= expect.tolerance
     if expect.kind == "str":
         return kind == "str" and isinstance(got, str) and got == expect.value
     if expect.kind == "bool":
@@ -94,7 +97,7 @@ def passes(value: list, expect: Expect) -> bool:
     return kind == "none" and got is None
 
 
-def cell_passes(checks: CellChecks, values: list | None) -> bool:
+def cell_passes(checks: CellChecks, values: list[Encoded] | None) -> bool:
     if not isinstance(values, list) or len(values) != len(checks.expects):
         return False
     return all(passes(v, e) for v, e in zip(values, checks.expects))

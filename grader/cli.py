@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from course.errors import CourseError
-from grader import course_dir
+from grader import autograde, course_dir
 from grader.course_dir import open_course
+from grader.kernel import sandbox
 
 # Each module defines add_command(add): it calls add(name, help, description), adds its arguments and sets
 # handler=fn(args) -> exit status. Imported when the parser is built; keep their top-level imports light.
@@ -37,26 +38,39 @@ WORKSHOP_COMMANDS: tuple[str, ...] = (
     "grader.workshop.pool",
 )
 
+#: ``add(name, help, description)`` -> the sub-command's parser (what every add_command receives)
+Add = Callable[[str, str, str], argparse.ArgumentParser]
+COURSE_HELP = "the course folder (default: the current directory)"
+
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--course",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help="the course folder (default: the current directory)",
-    )
+    """``python -m grader``'s parser: ``--course``, then the instructor's sub-commands and the workshop's."""
     parser = argparse.ArgumentParser(
         prog="python -m grader", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--course", type=Path, default=Path("."), help="the course folder (default: the current directory)"
-    )
+    parser.add_argument("--course", type=Path, default=Path("."), help=COURSE_HELP)
+    add = _sub_commands(parser)
+    for add_command in COMMANDS:
+        add_command(add)
+    for module_name in WORKSHOP_COMMANDS:
+        importlib.import_module(module_name).add_command(add)
+    return parser
+
+
+def _sub_commands(parser: argparse.ArgumentParser) -> Add:
+    """The ``add`` that every sub-command registers itself with; each also takes ``--course`` after its name
+    (SUPPRESS: when not given there, the value before the command name stands)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--course", type=Path, default=argparse.SUPPRESS, help=COURSE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=description)
 
+    return add
+
+
+def _add_init(add: Add) -> None:
     p = add(
         "init",
         "create a course folder wired to quizzes/",
@@ -66,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (may exist)")
     p.set_defaults(handler=_init)
 
+
+def _init(args: argparse.Namespace) -> int:
+    folder = course_dir.init(args.dir)
+    print(f"Course folder ready: {folder.root}")
+    print(f"  source: {folder.source_dir()}   config: {folder.config_path}")
+    print(f"Next: python -m grader --course {folder.root} release QUIZ")
+    return 0
+
+
+def _add_release(add: Add) -> None:
     p = add(
         "release",
         "generate the learners' version of a quiz",
@@ -76,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("quiz_id", metavar="QUIZ", help="a quiz id, e.g. quiz-03-cost")
     p.set_defaults(handler=_release)
 
+
+def _release(args: argparse.Namespace) -> int:
+    path = course_dir.release(open_course(args.course), args.quiz_id)
+    print(f"Released: {path}")
+    return 0
+
+
+def _add_collect(add: Add) -> None:
     p = add(
         "collect",
         "copy learners' files into submitted/",
@@ -88,85 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", type=Path, metavar="FROM", help="a folder or zip of the learners' files")
     p.set_defaults(handler=_collect)
 
-    p = add(
-        "autograde",
-        "grade every submission in sandboxed kernels, in parallel",
-        "Autograde every learner's "
-        "submission of QUIZ not graded yet: N workers, one fresh sandboxed kernel per submission, nbgrader's "
-        "gradebook. Rerun after an interruption: finished submissions are not graded again.",
-    )
-    p.add_argument("quiz_id", metavar="QUIZ")
-    p.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: %(default)s)"
-    )
-    p.add_argument("--force", action="store_true", help="regrade everything, even submissions already graded")
-    p.add_argument(
-        "--cell-timeout", type=float, default=30.0, help="seconds a cell may run (default: %(default)s)"
-    )
-    p.add_argument(
-        "--wall", type=float, default=300.0, help="seconds a submission may run (default: %(default)s)"
-    )
-    p.add_argument(
-        "--memory-mb", type=int, default=2048, help="address-space limit per kernel (default: %(default)s)"
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(handler=_autograde)
-
-    p = add(
-        "feedback",
-        "write each learner's feedback page",
-        "Write feedback/LEARNER/QUIZ/QUIZ.html for every "
-        "autograded learner: score per question and its explanation; no hidden test, no traceback; offline.",
-    )
-    p.add_argument("quiz_id", metavar="QUIZ")
-    p.set_defaults(handler=_feedback)
-
-    p = add(
-        "export",
-        "write grades as CSV",
-        "Write a CSV with one row per learner and quiz and a column per "
-        "question (scores from the gradebook).",
-    )
-    p.add_argument("--out", type=Path, default=None, help="the CSV file (default: COURSE/grades.csv)")
-    p.set_defaults(handler=_export)
-
-    p = add(
-        "report",
-        "item analysis of a quiz",
-        "Item analysis of QUIZ: difficulty, discrimination, "
-        "distractors, score by quintile, histogram; flags questions that look broken (HTML, CSV, PNG).",
-    )
-    p.add_argument("quiz_id", metavar="QUIZ")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: COURSE/reports/QUIZ)")
-    p.set_defaults(handler=_report)
-
-    p = add(
-        "status",
-        "what is released, submitted, graded and flagged",
-        "Per quiz: released or not, "
-        "submissions, graded, flagged for attention, feedback pages; and what the sandbox isolates here.",
-    )
-    p.set_defaults(handler=_status)
-
-    for module_name in WORKSHOP_COMMANDS:
-        module = importlib.import_module(module_name)
-        module.add_command(add)
-    return parser
-
-
-def _init(args: argparse.Namespace) -> int:
-    folder = course_dir.init(args.dir)
-    print(f"Course folder ready: {folder.root}")
-    print(f"  source: {folder.source_dir()}   config: {folder.config_path}")
-    print(f"Next: python -m grader --course {folder.root} release QUIZ")
-    return 0
-
-
-def _release(args: argparse.Namespace) -> int:
-    path = course_dir.release(open_course(args.course), args.quiz_id)
-    print(f"Released: {path}")
-    return 0
-
 
 def _collect(args: argparse.Namespace) -> int:
     result = course_dir.collect(open_course(args.course), args.quiz_id, args.source)
@@ -178,10 +131,42 @@ def _collect(args: argparse.Namespace) -> int:
     return 1 if result.refused else 0
 
 
-def _autograde(args: argparse.Namespace) -> int:
-    from grader import autograde
-    from grader.kernel import sandbox
+def _add_autograde(add: Add) -> None:
+    """Its defaults are autograde's own (:class:`grader.autograde.Options`, :class:`sandbox.Limits`)."""
+    defaults = autograde.Options()
+    p = add(
+        "autograde",
+        "grade every submission in sandboxed kernels, in parallel",
+        "Autograde every learner's "
+        "submission of QUIZ not graded yet: N workers, one fresh sandboxed kernel per submission, nbgrader's "
+        "gradebook. Rerun after an interruption: finished submissions are not graded again.",
+    )
+    p.add_argument("quiz_id", metavar="QUIZ")
+    p.add_argument("--jobs", type=int, default=defaults.jobs, help="parallel workers (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="regrade everything, even submissions already graded")
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=defaults.limits.cell_timeout_s,
+        help="seconds a cell may run (default: %(default)s)",
+    )
+    p.add_argument(
+        "--wall",
+        type=float,
+        default=defaults.limits.wall_s,
+        help="seconds a submission may run (default: %(default)s)",
+    )
+    p.add_argument(
+        "--memory-mb",
+        type=int,
+        default=defaults.limits.memory_mb,
+        help="address-space limit per kernel (default: %(default)s)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_autograde)
 
+
+def _autograde(args: argparse.Namespace) -> int:
     folder = open_course(args.course)
     limits = sandbox.Limits(cell_timeout_s=args.cell_timeout, wall_s=args.wall, memory_mb=args.memory_mb)
     options = autograde.Options(
@@ -197,13 +182,24 @@ def _autograde(args: argparse.Namespace) -> int:
         score = "not graded" if record.score is None else f"{record.score:g}/{record.max_score:g}"
         print(f"  {record.learner:<20} {score:>10}")
         for f in record.findings:
-            mark = "!!" if f["attention"] else "  "
-            print(f"      {mark} [{f['code']}] {f['message']}")
+            mark = "!!" if f.attention else "  "
+            print(f"      {mark} [{f.code}] {f.message}")
     if summary.attention:
         names = ", ".join(r.learner for r in summary.attention)
         print(f"NEEDS ATTENTION ({len(summary.attention)}): {names}")
         return 1
     return 0
+
+
+def _add_feedback(add: Add) -> None:
+    p = add(
+        "feedback",
+        "write each learner's feedback page",
+        "Write feedback/LEARNER/QUIZ/QUIZ.html for every "
+        "autograded learner: score per question and its explanation; no hidden test, no traceback; offline.",
+    )
+    p.add_argument("quiz_id", metavar="QUIZ")
+    p.set_defaults(handler=_feedback)
 
 
 def _feedback(args: argparse.Namespace) -> int:
@@ -218,6 +214,17 @@ def _feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_export(add: Add) -> None:
+    p = add(
+        "export",
+        "write grades as CSV",
+        "Write a CSV with one row per learner and quiz and a column per "
+        "question (scores from the gradebook).",
+    )
+    p.add_argument("--out", type=Path, default=None, help="the CSV file (default: COURSE/grades.csv)")
+    p.set_defaults(handler=_export)
+
+
 def _export(args: argparse.Namespace) -> int:
     from grader.export import export
 
@@ -226,6 +233,18 @@ def _export(args: argparse.Namespace) -> int:
     rows = export(folder, out)
     print(f"Wrote {rows} row(s) to {out}")
     return 0
+
+
+def _add_report(add: Add) -> None:
+    p = add(
+        "report",
+        "item analysis of a quiz",
+        "Item analysis of QUIZ: difficulty, discrimination, "
+        "distractors, score by quintile, histogram; flags questions that look broken (HTML, CSV, PNG).",
+    )
+    p.add_argument("quiz_id", metavar="QUIZ")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: COURSE/reports/QUIZ)")
+    p.set_defaults(handler=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -246,10 +265,17 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(args: argparse.Namespace) -> int:
-    from grader import autograde
-    from grader.kernel import sandbox
+def _add_status(add: Add) -> None:
+    p = add(
+        "status",
+        "what is released, submitted, graded and flagged",
+        "Per quiz: released or not, "
+        "submissions, graded, flagged for attention, feedback pages; and what the sandbox isolates here.",
+    )
+    p.set_defaults(handler=_status)
 
+
+def _status(args: argparse.Namespace) -> int:
     folder = open_course(args.course)
     print(f"Course folder {folder.root} (source: {folder.source_dir()})")
     print(f"{'quiz':<24} {'released':>8} {'submitted':>9} {'graded':>6} {'flagged':>7} {'feedback':>8}")
@@ -268,6 +294,19 @@ def _status(args: argparse.Namespace) -> int:
     for line in lines:
         print(f"  WARNING {line}")
     return 1 if attention else 0
+
+
+#: the instructor's sub-commands, in the order of the help
+COMMANDS: tuple[Callable[[Add], None], ...] = (
+    _add_init,
+    _add_release,
+    _add_collect,
+    _add_autograde,
+    _add_feedback,
+    _add_export,
+    _add_report,
+    _add_status,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,6 @@ import fcntl
 import logging
 import os
 import re
-import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from course.errors import CourseError
+from course.io import scripts_on_path  # re-exported: the grader's modules use it from here
 from course.quiz.build import QUIZZES_DIR
 
 COURSE_ID = "open-vs-frontier"
@@ -154,18 +154,6 @@ def nbgrader_api(folder: CourseFolder):
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     api.log.setLevel(logging.ERROR)
     return api
-
-
-@contextlib.contextmanager
-def scripts_on_path() -> Iterator[None]:
-    """nbgrader's gradebook runs `alembic`, found only in this interpreter's scripts folder."""
-    scripts = str(Path(sys.executable).parent)
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = scripts + os.pathsep + old
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = old
 
 
 class GradebookLock:

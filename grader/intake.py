@@ -16,8 +16,10 @@ import json
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from nbformat import NotebookNode
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Finding:
     message: str
     attention: bool = False
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -44,12 +46,14 @@ class Intake:
 ORIGINALS = ".original"
 
 
-def _meta(cell) -> dict:
+def _meta(cell: NotebookNode) -> dict[str, Any]:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
-def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
     """Decode bytes that are not UTF-8 as Windows-1252 (what editors on Windows write), run by run."""
+    if not isinstance(error, UnicodeDecodeError):  # registered for decoding only
+        raise error
     return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
 
 
@@ -91,7 +95,7 @@ def _rename_finding(name: str, expected: str) -> list[Finding]:
     return [Finding("renamed", f"submitted as {name!r}; graded as {expected}")]
 
 
-def prepare(*, folder: Path, quiz_id: str, release_nb) -> Intake:
+def prepare(*, folder: Path, quiz_id: str, release_nb: NotebookNode) -> Intake:
     """Check the submission in ``folder`` (submitted/<learner>/<quiz>) against the release and write the
     notebook nbgrader will grade to ``folder/<quiz>.ipynb``."""
     path, findings = input_file(folder, quiz_id)
@@ -133,7 +137,7 @@ def prepare(*, folder: Path, quiz_id: str, release_nb) -> Intake:
     return Intake(tuple(findings), True, sha)
 
 
-def _parse(text: str):
+def _parse(text: str) -> tuple[NotebookNode | None, str]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -152,7 +156,7 @@ def _parse(text: str):
     return nb, ""
 
 
-def _foreign(nb, release_nb, quiz_id: str) -> str:
+def _foreign(nb: NotebookNode, release_nb: NotebookNode, quiz_id: str) -> str:
     said = (nb.metadata.get("course") or {}).get("quiz_id")
     if said and said != quiz_id:
         return f"a notebook of {said}, not {quiz_id}"
@@ -163,14 +167,14 @@ def _foreign(nb, release_nb, quiz_id: str) -> str:
     return ""
 
 
-def _blank_like(cell):
+def _blank_like(cell: NotebookNode) -> NotebookNode:
     fresh = nbformat.from_dict(json.loads(json.dumps(cell)))
     if fresh.cell_type == "code":
         fresh.outputs, fresh.execution_count = [], None
     return fresh
 
 
-def _set_type(cell, cell_type: str) -> None:
+def _set_type(cell: NotebookNode, cell_type: str) -> None:
     cell.cell_type = cell_type
     if cell_type == "code":
         cell.setdefault("outputs", [])
@@ -180,16 +184,18 @@ def _set_type(cell, cell_type: str) -> None:
         cell.pop("execution_count", None)
 
 
-def _repair_cells(nb, release_nb):
+def _repair_cells(nb: NotebookNode, release_nb: NotebookNode) -> tuple[NotebookNode, list[Finding]]:
     findings: list[Finding] = []
-    released = {_meta(c)["grade_id"]: c for c in release_nb.cells if _meta(c).get("grade_id")}
+    released: dict[str, NotebookNode] = {
+        _meta(c)["grade_id"]: c for c in release_nb.cells if _meta(c).get("grade_id")
+    }
     order = list(released)
-    seen: dict[str, object] = {}
-    kept = []
-    stray = []
+    seen: dict[str, NotebookNode] = {}
+    kept: list[NotebookNode] = []
+    stray: list[str] = []
     for cell in nb.cells:
-        gid = _meta(cell).get("grade_id")
-        if gid in released and gid not in seen:
+        gid: str | None = _meta(cell).get("grade_id")
+        if gid is not None and gid in released and gid not in seen:
             seen[gid] = cell
             kept.append(cell)
         elif gid:

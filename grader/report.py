@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from course.plots.palette import BLACK, BLUE, ORANGE, SKY_BLUE, VERMILION
 from course.tables import usd_text
@@ -248,8 +249,9 @@ def _choice_from_tests(
             keys[test.left.id] = right.value
         elif isinstance(op, ast.In) and isinstance(right, ast.Tuple | ast.List | ast.Set):
             values = [e.value for e in right.elts if isinstance(e, ast.Constant)]
-            if values and all(isinstance(v, str) for v in values):
-                letters[test.left.id] = tuple(values)
+            texts = [v for v in values if isinstance(v, str)]
+            if texts and len(texts) == len(values):  # every constant a string
+                letters[test.left.id] = tuple(texts)
     for var, key in keys.items():
         if key in letters.get(var, ()):
             return ChoiceKey(var=var, key=key, letters=letters[var], test_cell=grade_id)
@@ -420,15 +422,16 @@ def _bound_in_cell(source: str, var: str) -> ast.expr | str | None:
     tree = _parse(source)
     if tree is None:
         return OTHER if re.search(rf"\b{re.escape(var)}\b", source) else None
-    value = None
+    value: ast.expr | str | None = None
     for statement in tree.body:
         targets: list[ast.expr] = []
+        assigned: ast.expr | None = None
         if isinstance(statement, ast.Assign):
-            targets = statement.targets
+            targets, assigned = statement.targets, statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets = [statement.target]
+            targets, assigned = [statement.target], statement.value
         if any(isinstance(t, ast.Name) and t.id == var for t in targets):
-            value = statement.value
+            value = assigned
         elif _binds_inside(statement, var):
             value = OTHER
     return value
@@ -518,7 +521,7 @@ def plot_totals(analysis: ItemAnalysis) -> Figure:
     ax = fig.subplots()
     whole = np.allclose(totals, np.round(totals)) and analysis.max_total <= 60
     bins = np.arange(-0.5, analysis.max_total + 1.5, 1.0) if whole else np.linspace(0, analysis.max_total, 21)
-    ax.hist(totals, bins=bins, color=SKY_BLUE, edgecolor=BLUE)
+    ax.hist(totals, bins=bins.tolist(), color=SKY_BLUE, edgecolor=BLUE)
     ax.axvline(analysis.mean_total, color=BLACK, ls="--", lw=1.2, label=f"mean {analysis.mean_total:.1f}")
     ordered = np.sort(totals)
     g = analysis.group_size
@@ -529,7 +532,9 @@ def plot_totals(analysis: ItemAnalysis) -> Figure:
     ax.set_xlim(-0.5, analysis.max_total + 0.5)
     ax.set_xlabel(f"total score (points, of {analysis.max_total:g})")
     ax.set_ylabel("learners")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(f"{analysis.quiz_id}: total scores of {len(totals)} learners")

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-# As root, in a sandbox with no network but the package registries (DESIGN.md §11, machine notes).
+# Headless as root on a machine whose only network is a package registry: Chromium's own sandbox refuses
+# root (--no-sandbox), and nothing may reach out (updates, sync, QUIC, background requests).
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",

@@ -11,6 +11,7 @@ import email.utils
 import itertools
 import json
 import logging
+import math
 import time
 import traceback
 
@@ -124,17 +125,76 @@ def test_a_stop_string_the_server_lets_through_is_cut_here() -> None:
     assert srv.chat_requests()[0].body["stop"] == ["he fau"]  # type: ignore[index]
 
 
+# --- capabilities: log-probabilities and JSON schemas, in each server's shape -----------------------
+
+YES_NO = {
+    "type": "object",
+    "properties": {"answer": {"type": "string", "enum": ["yes", "no"]}},
+    "required": ["answer"],
+    "additionalProperties": False,
+}
+
+
+@pytest.mark.parametrize("server", ["openai", "llama-server", "llama_cpp.server"])
+def test_capabilities_are_asked_in_each_servers_shape(server: str) -> None:
+    """The shapes measured against each server (course/backends/api.py). The fault injector sends no
+    log-probabilities, like a server that ignores the option: the course says so instead of routing
+    on nothing."""
+    with fault_server() as srv:
+        backend = fault_backend(srv.base_url, server=server)
+        assert backend.supports_logprobs and backend.supports_json_schema
+        assert backend.chat(QUESTION, options=GenerationOptions(json_schema=YES_NO)).text == FAULT_TEXT
+        with pytest.raises(ApiError, match="sent no log-probabilities") as info:
+            backend.chat(QUESTION, options=GenerationOptions(logprobs=True))
+    assert "min_logprob=None" in info.value.fix
+    schema_body, logprobs_body = [r.body or {} for r in srv.chat_requests()]
+    assert "logprobs" not in schema_body and logprobs_body["logprobs"] is True
+    if server == "openai":
+        assert schema_body["response_format"] == {
+            "type": "json_schema",
+            "json_schema": {"name": "answer", "schema": YES_NO, "strict": True},
+        }
+        assert "top_logprobs" not in logprobs_body
+    elif server == "llama-server":  # a grammar: its own json_schema path fails on ChatML templates
+        assert "response_format" not in schema_body and "root ::=" in schema_body["grammar"]
+        assert "top_logprobs" not in logprobs_body  # with top_logprobs 0 it sends none
+    else:
+        assert schema_body["response_format"] == {"type": "json_object", "schema": YES_NO}
+        assert logprobs_body["top_logprobs"] == 0  # without it, it sends none
+
+
+def test_a_model_that_refuses_log_probabilities_says_which_capability() -> None:
+    # FAULT INJECTION (labelled): the 400 OpenAI's reasoning models give for logprobs
+    error = {
+        "message": "logprobs is not supported with this model.",
+        "type": "invalid_request_error",
+        "param": "logprobs",
+        "code": "unsupported_parameter",
+    }
+    with fault_server(Script(fail_status=400, error=error)) as srv:
+        with pytest.raises(ApiError, match="refused log-probabilities") as info:
+            fault_backend(srv.base_url, max_retries=2).ask("hi", options=GenerationOptions(logprobs=True))
+        assert len(srv.chat_requests()) == 1  # a 400 is never retried
+    assert info.value.status_code == 400 and "RouterConfig(min_logprob=None)" in info.value.fix
+
+
+def test_an_unknown_server_kind_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="vllm"):
+        ApiBackend("m", base_url="http://127.0.0.1:9/v1", server="vllm")  # type: ignore[arg-type]
+
+
 # --- faults ---------------------------------------------------------------------------------------
 
 
 def test_429_waits_for_retry_after_then_succeeds(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="course.backends.api")
     with fault_server(Script(fail_status=429, fail_times=1, retry_after="1")) as srv:
-        stream = fault_backend(srv.base_url).chat(QUESTION)
+        backend = fault_backend(srv.base_url)
+        stream = backend.chat(QUESTION)
     first, second = srv.chat_requests()
     assert stream.text == FAULT_TEXT
     assert second.t_s - first.t_s >= 0.95  # never sooner than the server asked (no upper bound: a busy box)
-    assert second.headers["x-stainless-retry-count"] == "1"  # the openai client did the retry
+    assert backend.attempts.total == 2  # the course's httpx hook saw both; the openai client did the retry
     logged = [r for r in caplog.records if r.name == "course.backends.api"]
     assert [r.levelno for r in logged] == [logging.DEBUG] and "retried 1 time(s)" in logged[0].message
 
@@ -444,6 +504,20 @@ def test_llama_cpp_server_stop_split_across_chunks(lcs_server: LoopbackServer) -
     shown = [chunk.text for chunk in stream]
     assert "".join(shown) == stream.text == free.text[:at]
     assert stream.finish_reason == "stop"
+
+
+def test_llama_cpp_server_returns_log_probabilities_and_follows_a_schema(
+    lcs_server: LoopbackServer,  # noqa: F811
+) -> None:
+    backend = lcs_server.backend()
+    assert backend.server == "llama_cpp.server" and backend.supports_logprobs  # logits_all, its default
+    opts = GenerationOptions(max_tokens=16, ignore_eos=True, logprobs=True)
+    stream = backend.chat(QUESTION, options=opts)
+    values = stream.token_logprobs
+    assert values is not None and len(values) == 16 and all(math.isfinite(v) and v <= 0 for v in values)
+    assert math.fsum(chunk.logprob or 0.0 for chunk in stream.chunks) == pytest.approx(math.fsum(values))
+    answer = backend.chat(QUESTION, options=GenerationOptions(max_tokens=40, json_schema=YES_NO)).text
+    assert json.loads(answer)["answer"] in ("yes", "no")
 
 
 def test_a_base_url_without_v1_explains_itself(lcs_server: LoopbackServer) -> None:  # noqa: F811

@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 
 from course.backends.fallback import try_real_api
 from course.backends.loopback import free_port
+from course.config import DEFAULT_API_MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANTED_KEY = "sk-planted-fallback-test-0123456789"  # fake
@@ -56,6 +57,15 @@ def test_a_working_api_is_used(api_env) -> None:
         result, said = attempt(default_model="fault-model")
     assert result == "Hello from the fault injector."
     assert said == [f"Calling fault-model at {srv.base_url} ..."]
+
+
+def test_the_default_model_is_the_courses_one(api_env) -> None:
+    with fault_server() as srv:
+        api_env(srv.base_url)
+        result, said = attempt()
+    assert result == "Hello from the fault injector."
+    assert said == [f"Calling {DEFAULT_API_MODEL} at {srv.base_url} ..."]
+    assert (srv.chat_requests()[0].body or {})["model"] == DEFAULT_API_MODEL
 
 
 def test_an_unreachable_api_says_why_and_falls_back(api_env) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
+from fault_server import fault_server
 
 from course.__main__ import main
+from course.errors import ConfigError
 from course.measure import load_results
+from course.measure.targets import bench_target
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -54,6 +58,26 @@ def test_bench_api_without_a_key_says_how_to_set_it(monkeypatch, capsys) -> None
     rc = main(["bench", "--backend", "api", "--model", "gpt-4o-mini", "--no-progress"])
     err = capsys.readouterr().err
     assert rc == 2 and "OPENAI_API_KEY" in err
+
+
+def test_bench_api_sends_the_model_id_it_was_given(monkeypatch, tmp_path, capsys) -> None:
+    """--model with --backend api is the API's model id (bench_target's api_model=), not a GGUF."""
+    with fault_server() as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-fake-bench-key")
+        argv = ["bench", "--backend", "api", "--model", "fault-model", "--requests", "2", "--max-tokens", "5"]
+        rc = main([*argv, "--warmup", "0", "--no-plot", "--no-progress", "--out", str(tmp_path / "api")])
+    assert rc == 0 and "model fault-model" in capsys.readouterr().out
+    assert {(r.body or {}).get("model") for r in srv.chat_requests()} == {"fault-model"}
+
+
+def test_bench_target_keeps_a_gguf_and_an_api_model_apart() -> None:
+    name = "gpt-4.1-mini"
+    refusal = re.escape(f"api_model={name!r}")
+    with pytest.raises(ConfigError, match=refusal), bench_target("api", model=name):
+        pass
+    with pytest.raises(ConfigError, match="kind='api'"), bench_target("inprocess", api_model=name):
+        pass
 
 
 def test_bench_llama_server_not_built_says_make_llama_server(monkeypatch, tmp_path, capsys) -> None:

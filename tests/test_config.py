@@ -1,6 +1,6 @@
 import pytest
 
-from course.config import is_headless, load_settings
+from course.config import DEFAULT_API_MODEL, is_headless, load_settings
 from course.errors import ConfigError, CourseError
 
 
@@ -57,3 +57,31 @@ def test_gpu_layers_below_minus_one_is_an_error(monkeypatch):
         load_settings()
     monkeypatch.setenv("COURSE_GPU_LAYERS", "-1")
     assert load_settings().gpu_layers == -1
+
+
+def test_a_real_api_is_configured_by_a_key_or_a_base_url(monkeypatch):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COURSE_API_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    assert not load_settings().real_api_configured
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1")  # a local proxy needs no key
+    assert load_settings().real_api_configured
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-123")
+    assert load_settings().real_api_configured
+
+
+def test_every_place_that_asks_which_api_model_gets_one_answer(monkeypatch):
+    """Issue 19: one default model for the labs' API side, the notebooks' fallback and the mode line."""
+    import inspect
+
+    from course.backends.fallback import try_real_api
+    from course.evals.sides import api_side
+    from course.labs.results import api_mode
+
+    for call in (try_real_api, api_side):
+        assert inspect.signature(call).parameters["default_model"].default == DEFAULT_API_MODEL
+    monkeypatch.delenv("COURSE_API_MODEL", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-123")
+    assert f"REAL API ({DEFAULT_API_MODEL} at https://api.openai.com/v1)" in api_mode()
+    monkeypatch.setenv("COURSE_API_MODEL", "gpt-5-mini")
+    assert "REAL API (gpt-5-mini at" in api_mode() and "SECRET" not in api_mode()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from course.backends.base import Backend, BackendInfo
 from course.backends.inprocess import InProcessBackend
 from course.errors import ConfigError, DataError
 from course.evals import (
     CATEGORIES,
+    SCHEMAS,
+    ApiSide,
     EvalItem,
     EvalSetError,
+    api_side,
     load_eval_set,
     load_items,
     parse_json_answer,
@@ -230,12 +236,28 @@ def test_constrained_decoding_always_follows_the_schema(
     assert all(r.constrained for r in results)
 
 
-def test_constrained_decoding_needs_the_in_process_backend(sample: list[EvalItem]) -> None:
+def test_constrained_decoding_needs_a_backend_that_decodes_under_a_schema(sample: list[EvalItem]) -> None:
     class NotLocal:
         pass
 
     with pytest.raises(ConfigError, match="InProcessBackend"):
         run_eval(NotLocal(), sample, label="x", constrained=True)  # type: ignore[arg-type]
+
+    class NoSchemas(Backend):
+        """A fake: every course backend decodes under a schema, so one that cannot is written here."""
+
+        def _produce(self, stream, messages, options):
+            raise AssertionError("nothing may be sent: the refusal comes first")
+
+        def count_tokens(self, text: str) -> int:
+            return 0
+
+        def info(self) -> BackendInfo:
+            return BackendInfo(backend="none", model="none", device="none")
+
+    with pytest.raises(ConfigError, match="NoSchemas cannot") as info:  # refused, not 12 wrong answers
+        run_eval(NoSchemas(), sample, label="x", constrained=True, progress=False)
+    assert "constrained=False" in info.value.fix
 
 
 def test_summary_of_nothing_is_an_error() -> None:
@@ -250,3 +272,48 @@ def test_save_results_writes_one_line_per_item_with_the_machine(
     path = save_results(results, tmp_path / "out" / "r.jsonl", machine={"cpu": "test"})
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 2 and lines[0]["machine"] == {"cpu": "test"} and lines[0]["item_id"] == sample[0].id
+
+
+# --- constrained decoding over the frontier stand-in (a real llama_cpp.server on loopback) ----------
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[ApiSide]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            patch.delenv(name, raising=False)  # the offline stand-in, never a learner's API
+        side = api_side()
+    yield side
+    side.close()
+
+
+def test_constrained_decoding_over_the_standin_server_follows_the_schema(standin: ApiSide) -> None:
+    assert standin.standin and standin.backend.supports_json_schema
+    items = stratified_sample(load_eval_set("eval"), per_group=1, seed=2)  # both tasks, both difficulties
+    results = run_eval(standin.backend, items, label=standin.label, constrained=True, progress=False)
+    assert [r.item_id for r in results] == [i.id for i in items]
+    for r in results:
+        assert r.error is None and r.constrained, r.error
+        assert r.json_valid and r.schema_ok, r.answer
+        assert r.e2e_s > 0 and r.prompt_tokens > 0 and r.output_tokens > 0
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippingOnly(EvalItem):
+    """A ticket whose schema allows one category only: what the model would not choose by itself."""
+
+    @property
+    def schema(self) -> dict:
+        only = {"category": {"type": "string", "enum": ["shipping"]}}
+        return {**SCHEMAS["classify"], "properties": only}
+
+
+def test_the_schema_reaches_the_standin_server_and_binds_its_answer(standin: ApiSide) -> None:
+    eval_set = load_eval_set("eval")
+    tickets = [i for i in eval_set if i.task == "classify" and i.expected["category"] != "shipping"]
+    items = [ShippingOnly(**{f.name: getattr(i, f.name) for f in dataclasses.fields(i)}) for i in tickets[:3]]
+    plain = run_eval(standin.backend, items, label="plain", progress=False)
+    assert not all(r.schema_ok for r in plain)  # on its own the model names the ticket's real category
+    bound = run_eval(standin.backend, items, label="bound", constrained=True, progress=False)
+    assert [json.loads(r.answer) for r in bound] == [{"category": "shipping"}] * len(items)
+    assert all(r.schema_ok and not r.correct for r in bound)

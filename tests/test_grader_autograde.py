@@ -136,7 +136,7 @@ def _record(summaries, quiz_id: str, learner: str) -> autograde.Record:
 
 
 def _codes(record: autograde.Record) -> set[str]:
-    return {f["code"] for f in record.findings}
+    return {f.code for f in record.findings}
 
 
 @pytest.mark.slow
@@ -146,7 +146,7 @@ def test_good_wrong_blank_and_tampered_submissions_score_as_expected(batch, quiz
     for learner in ("good", "wrong", "blank", "tamper"):
         record = _record(summaries, quiz_id, learner)
         assert record.score == expected[learner, quiz_id], (learner, record)
-        assert not any(f["attention"] for f in record.findings), (learner, record.findings)
+        assert not any(f.attention for f in record.findings), (learner, record.findings)
     swallow = _record(summaries, quiz_id, "swallow")
     assert "tamper_suspected" in _codes(swallow), swallow.findings
     assert swallow.score < QUIZZES[quiz_id].total_points / 4
@@ -306,3 +306,22 @@ def test_kill_9_mid_batch_then_rerun_grades_each_submission_exactly_once(tmp_pat
     assert sorted(scores) == learners
     assert all(scores[name] == quiz.total_points for name in learners[::2])
     assert all(scores[name] < quiz.total_points for name in learners[1::2])
+
+
+def test_the_ledger_skips_a_torn_last_line_and_names_a_bad_line(tmp_path: Path) -> None:
+    folder = course_dir.CourseFolder(tmp_path)
+    path = autograde.ledger_path(folder, "quiz-x")
+    record = autograde.Record("ada", "abc", 3.0, 4.0, [], 1.5, "2026-12-02T10:00:00+00:00")
+    autograde._append(path, record)
+    with path.open("a") as fh:
+        fh.write('{"learner": "bob", "sha2')  # the batch was killed while writing bob's line
+    told: list[str] = []
+    assert list(autograde.read_ledger(folder, "quiz-x", on_torn_tail=told.append)) == ["ada"]
+    assert "incomplete last line" in told[0]
+    with pytest.warns(UserWarning, match="cut off"):  # the next append removes the fragment first
+        autograde._append(path, autograde.Record("bob", "def", 4.0, 4.0, [], 1.0, "2026-12-02T10:01:00"))
+    assert sorted(autograde.read_ledger(folder, "quiz-x")) == ["ada", "bob"]
+    path.write_text(path.read_text().replace('"learner": "ada"', '"learner": ada'))
+    with pytest.raises(course_dir.GraderError, match=r"ledger\.jsonl line 1 is not valid JSON") as info:
+        autograde.read_ledger(folder, "quiz-x")
+    assert "--force" in info.value.fix

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from grader import course_dir
-from grader.cli import main
+from grader import autograde, course_dir
+from grader.cli import build_parser, main
+from grader.kernel import sandbox
 
 COMMANDS = ["init", "release", "collect", "autograde", "feedback", "export", "report", "status"]
+WORKSHOP = ["kit", "pool", "hub"]
 
 
-@pytest.mark.parametrize("argv", [["--help"], *([c, "--help"] for c in COMMANDS)])
+@pytest.mark.parametrize("argv", [["--help"], *([c, "--help"] for c in COMMANDS + WORKSHOP)])
 def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 0 and "usage:" in capsys.readouterr().out
+
+
+def test_autograde_defaults_are_the_graders_own(capsys: pytest.CaptureFixture[str]) -> None:
+    args = build_parser().parse_args(["autograde", "quiz-03-cost"])
+    limits, options = sandbox.Limits(), autograde.Options()
+    assert (args.cell_timeout, args.wall) == (limits.cell_timeout_s, limits.wall_s)
+    assert args.memory_mb == limits.memory_mb and options.limits == limits
+    assert args.jobs == options.jobs == (os.cpu_count() or 1)  # one worker per CPU, from the CLI or not
+    with pytest.raises(SystemExit):
+        main(["autograde", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps the help
+    assert f"seconds a cell may run (default: {limits.cell_timeout_s})" in shown
+    assert f"parallel workers (default: {options.jobs})" in shown
 
 
 def test_init_writes_an_nbgrader_course_wired_to_quizzes(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ grader then warns, which is tested too).
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import sys
 import time
@@ -20,6 +21,7 @@ import pytest
 from hostile_submissions import SNOOP
 
 from grader.kernel import sandbox
+from grader.kernel import zygote as fork_server
 from grader.kernel.executor import Zygote
 
 SECRET = "sk-test-grader-sandbox-0123456789"
@@ -114,7 +116,7 @@ def test_learner_code_sees_nothing_it_should_not(zygote: Zygote, course: Path) -
     left = [
         p
         for p in psutil.process_iter(["pid", "cmdline"])
-        if p.pid not in before and "987" in " ".join(p.info["cmdline"] or [])
+        if p.pid not in before and (p.info["cmdline"] or [])[-2:] == ["sleep", "987"]
     ]
     assert not left, f"the learner's `sleep 987` outlived its kernel: {left}"
 
@@ -150,3 +152,57 @@ def test_a_fork_per_submission_is_fresh_and_fast(zygote: Zygote, course: Path) -
     second = _run(zygote, _policy(course), ["print('leak' in dir())"])
     assert _text(second, 0).strip() == "False"
     assert second["elapsed_s"] < 5.0  # a fork, not a kernel start (≈ 0.1-0.2 s idle; generous for a busy box)
+
+
+def test_the_probe_reports_the_isolation_steps_and_nothing_else(zygote: Zygote, course: Path) -> None:
+    report = zygote.probe(_policy(course))
+    if report.get("pid_ns") != "ok":
+        pytest.skip(f"no PID namespace on this host: {report}")
+    assert set(report) == set(sandbox.STEPS), report  # every step, each in the words the warnings use
+
+
+def test_work_run_forked_comes_back_and_leaves_this_process_alone() -> None:
+    def work() -> dict:
+        os.environ["GRADER_FORKED_WORK"] = "child only"
+        return {"pid": os.getpid(), "text": "x" * 300_000}  # more than a pipe holds at once
+
+    result = sandbox.run_forked(work)
+    assert result["pid"] != os.getpid() and len(result["text"]) == 300_000
+    assert "GRADER_FORKED_WORK" not in os.environ
+
+    def fails() -> dict:
+        raise PermissionError("unshare: operation not permitted")
+
+    assert sandbox.run_forked(fails) == {"error": "PermissionError('unshare: operation not permitted')"}
+    assert sandbox.run_forked(lambda: os._exit(9)) == {}  # died before it wrote: nothing to report
+
+
+def test_a_kernel_keeps_only_the_descriptors_it_is_given(tmp_path: Path) -> None:
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] <= 1500:
+        pytest.skip("the open-files limit is too low to open descriptor 1500")
+    r, w = os.pipe()
+    kept = os.open(tmp_path / "kept", os.O_CREAT | os.O_WRONLY)
+    other = os.open(os.devnull, os.O_RDONLY)
+    high = os.dup2(other, 1500)  # above the 1024 the server used to stop at
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fork_server._close_fds_except((w, kept))
+            is_open = {}
+            for name, fd in (("kept", kept), ("other", other), ("high", high)):
+                try:
+                    os.fstat(fd)
+                    is_open[name] = True
+                except OSError:
+                    is_open[name] = False
+            null = os.path.samestat(os.fstat(1), os.stat(os.devnull))
+            os.write(w, repr((is_open, null)).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as pipe:
+        seen = pipe.read().decode()
+    os.waitpid(pid, 0)
+    for fd in (kept, other, high):
+        os.close(fd)
+    assert seen == repr(({"kept": True, "other": False, "high": False}, True))

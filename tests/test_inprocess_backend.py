@@ -1,5 +1,8 @@
 """The in-process llama.cpp backend on the real embedded model (CPU or GPU builds alike)."""
 
+import json
+import math
+
 import pytest
 
 from course.backends.base import GenerationOptions
@@ -135,6 +138,73 @@ def test_text_held_back_for_a_stop_that_never_completes_is_released(local_backen
         QUESTION, options=GenerationOptions(max_tokens=24, ignore_eos=True, stop=(stop,))
     )
     assert stream.text == free and stream.finish_reason == "length"
+
+
+# --- capabilities: log-probabilities and JSON-schema decoding ---------------------------------------
+
+YES_NO = {
+    "type": "object",
+    "properties": {"answer": {"type": "string", "enum": ["yes", "no"]}},
+    "required": ["answer"],
+    "additionalProperties": False,
+}
+
+
+def test_log_probabilities_come_per_token_and_per_chunk(local_backend):
+    assert local_backend.supports_logprobs and local_backend.supports_json_schema
+    plain = local_backend.chat(QUESTION, options=GenerationOptions(max_tokens=24, ignore_eos=True))
+    assert plain.token_logprobs is None and all(chunk.logprob is None for chunk in plain.chunks)
+    options = GenerationOptions(max_tokens=24, ignore_eos=True, logprobs=True)
+    stream = local_backend.chat(QUESTION, options=options)
+    assert stream.text == plain.text  # asking for them changes nothing else
+    values = stream.token_logprobs
+    assert len(values) == stream.usage.completion_tokens == 24
+    assert all(math.isfinite(lp) and lp <= 0 for lp in values)
+    # each chunk carries the sum over the tokens since the previous one (equality with llama-cpp-python's
+    # own log-probabilities: tests/test_routing.py)
+    last = stream.chunks[-1].n_tokens
+    assert math.fsum(chunk.logprob for chunk in stream.chunks) == pytest.approx(math.fsum(values[:last]))
+    assert stream.chunks[0].logprob == pytest.approx(math.fsum(values[: stream.chunks[0].n_tokens]))
+
+
+def test_a_json_schema_constrains_the_answer_and_compiles_once(local_backend):
+    options = GenerationOptions(max_tokens=40, json_schema=YES_NO, logprobs=True)
+    stream = local_backend.chat(QUESTION, options=options)
+    assert json.loads(stream.text)["answer"] in ("yes", "no") and stream.finish_reason == "stop"
+    # the model's own log-probabilities, before the grammar: it would not have written this by itself
+    assert len(stream.token_logprobs) == stream.usage.completion_tokens and min(stream.token_logprobs) < -1
+    assert local_backend.grammar(YES_NO) is local_backend.grammar(json.loads(json.dumps(YES_NO)))
+
+
+@pytest.mark.parametrize(
+    "options, field",
+    [
+        ({"max_tokens": -5}, "max_tokens"),  # the review's example, accepted before
+        ({"max_tokens": 0}, "max_tokens"),
+        ({"max_tokens": True}, "max_tokens"),
+        ({"max_tokens": 2.5}, "max_tokens"),
+        ({"temperature": -0.1}, "temperature"),
+        ({"temperature": math.nan}, "temperature"),
+        ({"seed": "42"}, "seed"),
+        ({"stop": "\n"}, "stop"),  # a string would be read as one stop per character
+        ({"stop": ("ok", 3)}, "stop"),
+        ({"logprobs": "yes"}, "logprobs"),
+        ({"json_schema": "object"}, "json_schema"),
+        ({"json_schema": {"enum": {1, 2}}}, "json_schema"),
+        ({"json_schema": YES_NO, "ignore_eos": True}, "ignore_eos"),
+    ],
+)
+def test_options_are_checked_when_made(options, field):
+    with pytest.raises(ConfigError, match=field) as info:
+        GenerationOptions(**options)
+    assert info.value.fix
+
+
+def test_options_keep_their_own_copy_of_stops_and_schema():
+    schema = json.loads(json.dumps(YES_NO))
+    options = GenerationOptions(stop=["\n"], json_schema=schema)
+    schema["required"].append("why")
+    assert options.stop == ("\n",) and options.json_schema == YES_NO
 
 
 @pytest.mark.parametrize("threads", [0, -1])

@@ -63,15 +63,18 @@ def test_broken_files_become_named_problems_and_the_good_ones_still_load(tmp_pat
     lab_file("06", tmp_path).write_text("[1, 2]")
     loaded = read_headlines(tmp_path)
     assert list(loaded.labs) == ["01"]
-    problems = "\n".join(loaded.problems)
+    problems = "\n".join(map(str, loaded.problems))
     assert "lab02.json: not valid JSON" in problems
     assert "lab03.json: server: Field required (and 1 more); run lab 03 again" in problems
     assert "lab04.json: schema 99" in problems
     assert "lab05.json: not text" in problems
     assert "lab06.json: not a JSON object" in problems
     assert len(loaded.problems) == 5
+    assert [p.file for p in loaded.problems] == [f"lab0{n}.json" for n in range(2, 7)]
+    assert loaded.problem_for("02").message.startswith("not valid JSON") and loaded.problem_for("01") is None
 
 
 def test_a_missing_folder_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     loaded = read_headlines(tmp_path / "nowhere")
-    assert loaded.labs == {} and "no such folder" in loaded.problems[0]
+    assert loaded.labs == {} and loaded.problems[0].file == str(tmp_path / "nowhere")
+    assert loaded.problems[0].message.startswith("no such folder")

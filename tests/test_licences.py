@@ -86,7 +86,7 @@ def test_bad_arguments_say_how_to_fix():
     ("edit", "words"),
     [
         (lambda d: d["licences"][0].update(commercial_use="maybe"), "commercial_use"),
-        (lambda d: d["licences"][0].pop("source"), "missing fields"),
+        (lambda d: d["licences"][0].pop("source"), r"licences\[0\].*'source' is missing"),
         (lambda d: d["licences"][1].update(as_of="last year"), "YYYY-MM-DD"),
         (lambda d: d["models"][0].update(licence="nope"), "not in 'licences'"),
         (lambda d: d["models"][7].update(training_data="closed"), "artefacts make it"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -260,6 +261,27 @@ def test_llama_server_prompt_tokens_match_the_tokenizer(llama_server_4: Loopback
     # measured: llama-server adds a BOS token to the templated prompt, llama_cpp.server does not
     as_llama_cpp_server = GgufTokenCounter(llama_server_4.model_path)
     assert stream.usage.prompt_tokens == as_llama_cpp_server.count_prompt(messages) + 1  # type: ignore[arg-type]
+
+
+@needs_llama_server
+def test_llama_server_returns_log_probabilities_and_follows_a_schema(
+    llama_server_4: LoopbackServer,  # noqa: F811
+) -> None:
+    """The launcher tells its backend which server it is, so both capabilities are asked in its shape."""
+    backend = llama_server_4.backend()
+    assert backend.server == "llama-server" and backend.supports_logprobs and backend.supports_json_schema
+    messages: list[Message] = [{"role": "user", "content": "Is a GPU fast? Answer in JSON."}]
+    stream = backend.chat(messages, options=GenerationOptions(max_tokens=12, ignore_eos=True, logprobs=True))
+    values = stream.token_logprobs
+    assert values is not None and len(values) == 12 and all(math.isfinite(v) and v <= 0 for v in values)
+    schema = {
+        "type": "object",
+        "properties": {"answer": {"type": "string", "enum": ["yes", "no"]}},
+        "required": ["answer"],
+        "additionalProperties": False,
+    }
+    answer = backend.chat(messages, options=GenerationOptions(max_tokens=40, json_schema=schema)).text
+    assert json.loads(answer)["answer"] in ("yes", "no")
 
 
 @needs_llama_server

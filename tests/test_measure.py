@@ -145,7 +145,7 @@ def test_jsonl_round_trip_and_truncated_last_line(tmp_path) -> None:
         back = load_metrics(path)
     assert back == [a, b]
     path.write_text("not json\n" + json.dumps(a.to_record()) + "\n")
-    with pytest.raises(DataError, match=":1 is not a results record"):
+    with pytest.raises(DataError, match="line 1 is not valid JSON"):
         load_metrics(path)
 
 

@@ -220,6 +220,16 @@ def test_with_no_results_every_input_is_named_missing_and_nothing_is_drawn(tmp_p
     assert "<img" not in files.html.read_text(encoding="utf-8")
 
 
+def test_a_missing_results_folder_is_named_even_when_its_name_starts_like_a_lab_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    inputs = load_inputs(Path("labs-results"))  # relative: its problem's file reads "labs-results"
+    assert [p.file for p in inputs.results.problems] == ["labs-results"]
+    assert "Results folder: labs-results: no such folder" in "\n".join(inputs.missing)
+    assert inputs.problem_for("01") is None and "Lab 01 not run" in inputs.missing[0]
+
+
 def test_broken_files_are_named_and_the_figures_that_loaded_are_still_used(
     results: Path, tmp_path: Path
 ) -> None:

@@ -133,7 +133,6 @@ BAD_FILES: dict[str, tuple[Callable[[dict[str, Any]], None], tuple[str, ...]]] =
     "per-token price": (lambda d: _api_row(d, usd_per_mtok_output=2.5e-06), ("per-token", "1,000,000")),
     "per-1K price": (lambda d: _api_row(d, usd_per_mtok_output=5000), ("usd_per_mtok_output", "unit")),
     "price as text": (lambda d: _api_row(d, usd_per_mtok_input="$2.50"), ("usd_per_mtok_input", "number")),
-    "future date": (lambda d: _api_row(d, as_of="2999-01-01"), ("as_of", "after today")),
     "not ISO": (lambda d: _api_row(d, as_of="01/02/2025"), ("as_of", "YYYY-MM-DD")),
     "no such day": (lambda d: _api_row(d, as_of="2025-02-30"), ("as_of", "not a real date")),
     "plain http": (lambda d: _api_row(d, source="http://openai.com/pricing"), ("source", "https")),
@@ -198,9 +197,26 @@ def test_missing_file_is_a_data_error(tmp_path: Path) -> None:
         prices.load_prices(tmp_path / "nope.json")
 
 
-def test_today_can_be_set_to_check_dates(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="after today"):
-        prices.load_prices(prices.DEFAULT_PRICES_PATH, today=date(2024, 6, 1))
+def test_a_future_date_is_refused_by_the_refresh_not_by_loading(tmp_path: Path) -> None:
+    data = _bundled()
+    _api_row(data, as_of="2999-01-01")
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(data))
+    assert prices.load_prices(path).api_prices[2].as_of == date(2999, 1, 1)  # loading never reads the clock
+    from course.commands.prices import write_checked
+
+    target = tmp_path / "out" / "prices.json"
+    target.parent.mkdir()
+    target.write_text("the old file")
+    with pytest.raises(DataError) as info:
+        write_checked(data, target, today=date(2026, 12, 2))
+    text = str(info.value)
+    assert (
+        "prices.json" in text and "api_prices[2].as_of" in text and "after today" in text and info.value.fix
+    )
+    assert target.read_text() == "the old file" and list(target.parent.iterdir()) == [target]
+    write_checked(_bundled(), target, today=date(2026, 12, 2))  # the bundled file: nothing after its day
+    assert prices.load_prices(target).snapshot == date(2026, 12, 2)
 
 
 # --- the refresh from genai-prices (python -m course prices refresh) --------------------------------

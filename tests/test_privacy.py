@@ -81,7 +81,7 @@ def test_bad_data_file_is_named(tmp_path):
     data = json.loads(PRIVACY_PATH.read_text())
     data["scenarios"][0]["data"] = "secret"
     path.write_text(json.dumps(data))
-    with pytest.raises(DataError, match="does not fit"):
+    with pytest.raises(DataError, match=r"scenarios\[0\].*'data' is 'secret'"):
         load_privacy(path)
 
 

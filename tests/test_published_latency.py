@@ -40,7 +40,7 @@ def test_your_figures_come_first_and_are_marked_yours() -> None:
         ({"provider": "p", "model": "m", "ttft_s": 0.4, "output_tokens_per_s": 90,
           "source": "https://x.org"}, "as_of"),
         ({"provider": "p", "model": "m", "ttft_s": -1, "output_tokens_per_s": 90, "as_of": "2025-01-01",
-          "source": "https://x.org"}, "ttft_s is -1"),
+          "source": "https://x.org"}, "'ttft_s' is -1"),
         ({"provider": "p", "model": "m", "ttft_s": 0.4, "output_tokens_per_s": "fast", "as_of": "2025-01-01",
           "source": "https://x.org"}, "output_tokens_per_s"),
     ],

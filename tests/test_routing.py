@@ -1,5 +1,6 @@
 """The hybrid router (course/routing/router.py, course/routing/replay.py): its pure decision, its arithmetic,
-and the real embedded model routed against the real frontier stand-in on loopback."""
+and the real embedded model routed against the real frontier stand-in on loopback, in process and served
+by a real llama-server."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from fixtures_servers import needs_llama_server, require_llama_server
 from matplotlib.figure import Figure
 
 from course.backends.api import ApiBackend
+from course.backends.base import GenerationOptions
 from course.backends.inprocess import InProcessBackend
+from course.backends.loopback import LoopbackServer, llama_cpp_server, llama_server
 from course.economics.fallback_chain import routed_by_difficulty
 from course.errors import ConfigError
 from course.evals import SCHEMAS, ApiSide, api_side, load_eval_set, run_eval, stratified_sample
@@ -303,13 +307,25 @@ def test_an_unreachable_api_fails_gracefully(measured, local_backend) -> None:
     dead.close()
 
 
-def test_router_refuses_a_confidence_signal_it_cannot_read(standin) -> None:
+@pytest.fixture(scope="module")
+def without_logprobs(embedded_paths) -> Iterator[LoopbackServer]:
+    """A real llama_cpp.server loaded without logits_all: it cannot return log-probabilities."""
+    with llama_cpp_server(embedded_paths["Q8_0"], n_ctx=512, n_threads=1, logits_all=False) as server:
+        yield server
+
+
+def test_router_refuses_a_confidence_signal_it_cannot_read(without_logprobs, standin) -> None:
+    assert not without_logprobs.returns_logprobs
+    blind = without_logprobs.backend()
+    assert not blind.supports_logprobs and blind.supports_json_schema
+    with pytest.raises(ConfigError, match="log-probabilities"):  # refused before anything is sent
+        blind.stream_chat([{"role": "user", "content": "hi"}], options=GenerationOptions(logprobs=True))
     with pytest.raises(ConfigError, match="InProcessBackend"):
-        HybridRouter(standin.backend, standin.backend, config=RouterConfig(), prices=PRICES)
+        HybridRouter(blind, standin.backend, config=RouterConfig(), prices=PRICES)
     by_validity = RouterConfig(min_logprob=None)
     with pytest.raises(ConfigError, match="max_tokens"):
-        HybridRouter(standin.backend, standin.backend, config=by_validity, prices=PRICES, max_tokens=0)
-    router = HybridRouter(standin.backend, standin.backend, config=by_validity, prices=PRICES)
+        HybridRouter(blind, standin.backend, config=by_validity, prices=PRICES, max_tokens=0)
+    router = HybridRouter(blind, standin.backend, config=by_validity, prices=PRICES)
     item = load_eval_set("eval")[0]
     record = router.route(item.messages(), schema=item.schema, item=item)
     assert (
@@ -317,8 +333,42 @@ def test_router_refuses_a_confidence_signal_it_cannot_read(standin) -> None:
         and record.confidence is None
         and record.reason in ("kept", "invalid JSON", "schema")
     )
-    answer = local_answer(standin.backend, item.messages(), grammar=object())
-    assert answer.error and "sampler" in answer.error
+    answer = local_answer(blind, item.messages(), logprobs=True)
+    assert answer.error and "log-probabilities" in answer.error
+
+
+@pytest.fixture(scope="module")
+def served_locally(embedded_paths) -> Iterator[LoopbackServer]:
+    """The in-process model's own GGUF, served by a real llama-server (one slot, room for any eval item)."""
+    require_llama_server()
+    with llama_server(embedded_paths["Q8_0"], parallel=1, ctx_per_slot=512, n_threads=1) as server:
+        yield server
+
+
+@needs_llama_server
+def test_the_router_reads_log_probabilities_from_a_llama_server(measured, served_locally, standin) -> None:
+    """Issue 19: no InProcessBackend needed. The same model, prompt and greedy decoding give the same
+    answers, and log-probabilities that agree with the in-process ones (measured: within 0.01)."""
+    items, local, _ = measured
+    served = served_locally.backend()
+    for item in items[:4]:
+        theirs, mine = local_answer(served, item.messages()), local[item.id]
+        assert theirs.error is None and theirs.text == mine.text
+        assert len(theirs.token_logprobs) == len(mine.token_logprobs) > 0
+        assert all(math.isfinite(lp) and lp <= 0 for lp in theirs.token_logprobs)
+        assert theirs.token_logprobs == pytest.approx(mine.token_logprobs, abs=0.05)
+    config = RouterConfig(min_logprob=-0.3)
+    router = HybridRouter(served, standin.backend, config=config, prices=PRICES)
+    for item in items[:4]:
+        record = router.route(item.messages(), schema=item.schema, item=item)
+        assert record.local_tried and record.confidence is not None and math.isfinite(record.confidence)
+        assert record.confidence == pytest.approx(local[item.id].confidence(), abs=0.05)
+    constrained = HybridRouter(
+        served, standin.backend, config=RouterConfig(min_logprob=None, constrained=True), prices=PRICES
+    )
+    for item in items[:2]:  # the schema reaches llama-server as a grammar: the JSON always follows it
+        record = constrained.route(item.messages(), schema=item.schema, item=item)
+        assert record.route == "local" and record.answer_valid
 
 
 def test_replay_needs_both_sides_measured(measured) -> None:

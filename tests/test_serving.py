@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from course.dated_rows import load_rows
+from course.data import DATA_DIR
+from course.datafiles import load_rows
 from course.errors import ConfigError, DataError
 from course.teaching import serving
 
@@ -59,30 +60,36 @@ def test_unknown_stack_names_the_choices() -> None:
     assert "vLLM" in info.value.fix
 
 
+def _row(**changes: object) -> dict[str, object]:
+    row = json.loads((DATA_DIR / "serving_stacks.json").read_text())["rows"][0]
+    return {**row, **changes}
+
+
 @pytest.mark.parametrize(
     "row, message",
     [
-        ({"name": "x"}, "no 'kind'"),
-        ({"name": "x", "kind": "k", "as_of": "2025-13-01", "source": "https://a.b"}, "not a date"),
-        ({"name": "x", "kind": "k", "as_of": "2999-01-01", "source": "https://a.b"}, "future"),
-        ({"name": "x", "kind": "k", "as_of": "2025-01-01", "source": "my notes"}, "neither a web address"),
+        ({"name": "x"}, "'kind' is missing"),
+        (_row(status="retired"), "'status' is 'retired'"),
+        (_row(as_of="2025-13-01"), "'as_of' is '2025-13-01', which is not a real date"),
+        (_row(source="my notes"), "'source' is 'my notes', neither an https address nor a source article"),
+        (_row(openai_compatible="yes"), "'openai_compatible' is 'yes'"),
     ],
 )
 def test_bad_rows_are_named(tmp_path: Path, row: dict, message: str) -> None:
-    (tmp_path / "t.json").write_text(json.dumps({"rows": [row]}))
+    (tmp_path / "serving_stacks.json").write_text(json.dumps({"rows": [row]}))
     with pytest.raises(DataError, match=message) as info:
-        load_rows("t.json", required=("name", "kind"), data_dir=tmp_path)
-    assert "t.json, row 0" in str(info.value)
+        load_rows("serving_stacks.json", serving.ServingStack, data_dir=tmp_path)
+    assert "serving_stacks.json: rows[0]" in str(info.value) and info.value.fix
 
 
 def test_article_sources_and_missing_files(tmp_path: Path) -> None:
-    (tmp_path / "t.json").write_text(
-        json.dumps({"note": "n", "rows": [{"as_of": "2026-01-01", "source": "seed 004 (2026)"}]})
+    (tmp_path / "serving_stacks.json").write_text(
+        json.dumps({"note": "n", "rows": [_row(as_of="2026-01-01", source="article 004 (2026)")]})
     )
-    rows, note = load_rows("t.json", required=(), data_dir=tmp_path)
-    assert note == "n" and rows[0]["as_of"] == date(2026, 1, 1)
+    (stack,) = load_rows("serving_stacks.json", serving.ServingStack, data_dir=tmp_path)
+    assert stack.as_of == date(2026, 1, 1) and stack.source == "article 004 (2026)"
     with pytest.raises(DataError, match="does not exist"):
-        load_rows("missing.json", required=(), data_dir=tmp_path)
+        load_rows("missing.json", serving.ServingStack, data_dir=tmp_path)
     (tmp_path / "bad.json").write_text("{")
     with pytest.raises(DataError, match="not valid JSON"):
-        load_rows("bad.json", required=(), data_dir=tmp_path)
+        load_rows("bad.json", serving.ServingStack, data_dir=tmp_path)

@@ -1,11 +1,14 @@
 """Environment report, stream display, memory arithmetic, quant comparison and native-log capture."""
 
 import os
+import shutil
+from importlib import metadata
 
 import pytest
 from matplotlib.figure import Figure
 
 from course.backends.base import GenerationOptions
+from course.backends.offload import gpu_offload_supported
 from course.display import show_stream, stream_summary
 from course.environment import environment_report, gpu_report, package_versions
 from course.measure.quant_compare import compare_quants
@@ -20,8 +23,21 @@ def test_environment_report_hides_the_key(monkeypatch):
     table = environment_report()
     assert "DO-NOT-SHOW" not in table.to_string()
     assert table.loc["OPENAI_API_KEY", "value"] == "set (hidden)"
-    assert package_versions()["llama_cpp_python"] == "0.3.36"
-    assert "CPU" in gpu_report().summary or "GPU" in gpu_report().summary
+    versions = package_versions()
+    assert versions["llama_cpp_python"] == metadata.version("llama_cpp_python")  # whatever is installed
+    assert table.loc["package: llama_cpp_python", "value"] == versions["llama_cpp_python"]
+    report = gpu_report()
+    assert report.build_can_offload == gpu_offload_supported()
+    if shutil.which("nvidia-smi") is None:
+        assert report.nvidia_gpus == ()
+    gpus = ", ".join(report.nvidia_gpus)
+    if not report.nvidia_gpus:
+        assert report.summary == "no GPU found: everything runs on the CPU (fine for this course)"
+    elif report.build_can_offload:
+        assert report.summary == f"{gpus}; llama.cpp offloads layers to it"
+    else:
+        assert report.summary.startswith(f"{gpus} present, but this llama-cpp-python build is CPU-only")
+    assert table.loc["GPU", "value"] == report.summary
 
 
 def test_weights_memory_formula_and_the_source_003_slip():

@@ -12,7 +12,7 @@ from course.economics import costs
 from course.economics.costs import SelfHostSetup
 from course.teaching import source_costs
 
-# Each figure as the seed article states it (seed, words from the claim, low, high).
+# Each figure as the seed article states it (article, words from the claim, low, high).
 SOURCE_FIGURES = [
     ("003", "GPT-4o at 10M", 450, 450),
     ("003", "Claude Sonnet at 10M", 270, 270),
@@ -40,12 +40,12 @@ def reconciled() -> tuple[source_costs.SourceFigure, ...]:
     return source_costs.source_reconciliation()
 
 
-@pytest.mark.parametrize("seed, words, low, high", SOURCE_FIGURES)
+@pytest.mark.parametrize("article, words, low, high", SOURCE_FIGURES)
 def test_source_figure_reproduced_within_5_percent(
-    reconciled: tuple[source_costs.SourceFigure, ...], seed: str, words: str, low: float, high: float
+    reconciled: tuple[source_costs.SourceFigure, ...], article: str, words: str, low: float, high: float
 ) -> None:
-    rows = [r for r in reconciled if r.seed == seed and words in r.claim]
-    assert rows, f"no reconciliation row for seed {seed}: {words}"
+    rows = [r for r in reconciled if r.article == article and words in r.claim]
+    assert rows, f"no reconciliation row for article {article}: {words}"
     for row in rows:
         assert low * 0.95 <= row.reproduced <= high * 1.05, row
         assert row.matches and row.assumptions and row.why
@@ -61,7 +61,7 @@ def test_source_004_8b_claim_is_slightly_off_by_its_own_table(
 
 
 def test_the_16x_gap_is_the_price_per_token(reconciled: tuple[source_costs.SourceFigure, ...]) -> None:
-    implied = {r.seed: r.implied_usd_per_mtok for r in reconciled if r.claim.startswith("GPT-4o at 10M")}
+    implied = {r.article: r.implied_usd_per_mtok for r in reconciled if r.claim.startswith("GPT-4o at 10M")}
     assert implied["004"] / implied["003"] == pytest.approx(7500 / 450)
     steps = source_costs.source_gap_factors()
     assert math.prod(s.factor for s in steps) == pytest.approx(steps[-1].usd_per_mtok / steps[0].usd_per_mtok)
@@ -85,7 +85,7 @@ def test_every_scenario_in_the_table_is_evaluated_once(
     reconciled: tuple[source_costs.SourceFigure, ...],
 ) -> None:
     assert [r.claim for r in reconciled] == [s.claim for s in source_costs.SOURCE_SCENARIOS]
-    assert len({(r.seed, r.claim) for r in reconciled}) == len(reconciled) == 20
+    assert len({(r.article, r.claim) for r in reconciled}) == len(reconciled) == 20
 
 
 def test_evaluator_measures_distance_from_the_nearest_end_of_the_range() -> None:

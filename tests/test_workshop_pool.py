@@ -33,7 +33,8 @@ from course.measure.roofline import measure_decode_tokens_per_s
 from course.quiz.grading import CellScore, GradeResult
 from course.quiz.selfcheck import read_checks, save_check
 from grader.cli import main
-from grader.workshop.pool import Pool, ZipLimits, pool_results, write_pool
+from grader.workshop.participants import Pool
+from grader.workshop.pool import ZipLimits, pool_results, write_pool
 
 M2 = {"cpu": "Apple M2 Pro (12 logical cores)", "logical_cores": 12, "memory_gib": 32.0,
       "gpu": "no GPU found: everything runs on the CPU (fine for this course)"}  # fmt: skip
@@ -231,10 +232,10 @@ def test_the_outputs_are_the_table_a_page_and_three_plots(pool: Pool, tmp_path: 
     assert written.set_index("participant").loc["carol", "break_even_tokens_per_day"] == 9.0e7
     quiz = pd.read_csv(files.quiz_csv)
     assert len(quiz) == 6 and set(quiz["source"]) == {"grades.csv", "self-check"}
-    assert sorted(p.name for p in files.figures) == [
+    assert sorted(p.name for p in files.plots) == [
         "pool-break-even.png", "pool-quiz-scores.png", "pool-speed.png",
     ]  # fmt: skip
-    for path in files.figures:
+    for path in files.plots:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
     page = files.html.read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 3 and "$" not in page
@@ -296,6 +297,6 @@ def test_a_self_check_saves_its_score_and_reads_back(tmp_path: Path) -> None:
     assert list(checks) == ["quiz-03-cost"]
     saved = checks["quiz-03-cost"]
     assert (saved.points, saved.max_points, saved.points_by_question) == (3.5, 6.0, {"q01": 3.0, "q02": 0.5})
-    assert len(problems) == 1 and problems[0].startswith(
-        "quiz-04-privacy.json: checked_at_utc: Field required"
-    )
+    assert len(problems) == 1 and problems[0].file == "quiz-04-privacy.json"
+    assert problems[0].message.startswith("checked_at_utc: Field required")
+    assert str(problems[0]).startswith("quiz-04-privacy.json: checked_at_utc: Field required")

@@ -1,5 +1,8 @@
 """Backends: where a chat model runs, and the one interface timing code sees (:mod:`.base`).
 
+Each backend declares two capabilities, ``supports_logprobs`` and ``supports_json_schema``, and
+implements them when asked in ``GenerationOptions`` (``logprobs=True``, ``json_schema=``).
+
 - :mod:`.inprocess`: :class:`~.inprocess.InProcessBackend`, llama.cpp inside this Python process (no HTTP).
 - :mod:`.loopback`: ``llama_cpp_server()`` and ``llama_server()`` start a server on this machine's
   loopback interface (127.0.0.1) and yield a :class:`~.loopback.LoopbackServer`; its ``backend()``

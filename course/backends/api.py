@@ -12,13 +12,35 @@ The learner's ``OPENAI_API_KEY`` is sent only to remote URLs: a loopback URL (th
 dummy key unless ``api_key=`` is passed. Token usage comes from the server when it sends it (source
 ``"server"``); otherwise from ``tokenizer`` (``"tokenizer"``, exact with a
 :class:`~course.backends.tokens.GgufTokenCounter`), else a labelled estimate of 4 characters per token.
+
+Log-probabilities and JSON-schema decoding (the two capabilities of
+:class:`~course.backends.base.Backend`) are asked for in the shape each ``server`` understands,
+as measured against the course's own builds (llama-cpp-python 0.3.36 and the llama-server built with it):
+
+- ``"openai"`` (OpenAI, or any other OpenAI-compatible API): ``logprobs: true`` and
+  ``response_format={"type": "json_schema", ...}`` in strict mode. Both are assumed supported (most
+  non-reasoning OpenAI chat models have them); a model that refuses answers 400, which becomes an
+  :class:`~course.errors.ApiError` naming the capability.
+- ``"llama-server"``: ``logprobs: true`` (with ``top_logprobs: 0`` it sends none), and the schema as
+  a GBNF ``grammar`` compiled here by llama-cpp-python's converter, the same grammar the in-process
+  backend uses. Its own ``response_format`` json_schema fails with "Failed to initialize samplers"
+  on chat templates whose generation prompt holds control tokens (ChatML, the course model's:
+  llama.cpp issue 29006), so the grammar is sent instead.
+- ``"llama_cpp.server"``: ``logprobs: true`` with ``top_logprobs: 0`` (without ``top_logprobs`` it
+  sends none), returned only when its model was loaded with ``logits_all`` (its default); the schema as
+  ``response_format={"type": "json_object", "schema": ...}`` (it rejects ``"json_schema"``).
+
+The openai client's attempts (first try plus its retries) are counted by an ``httpx`` event hook on
+the HTTP client this backend constructs, not read from the SDK's private request headers.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import random
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
@@ -31,7 +53,6 @@ from course.backends.api_errors import (
     never_connected,
     parse_retry_after,
     request_id_of,
-    retries_taken,
     server_message,
     timeout_errors,
     transport_errors,
@@ -69,7 +90,32 @@ LOOPBACK_DUMMY_KEY = "sk-loopback-no-key-needed"
 STREAM_RETRY_BACKOFF_S = 0.5  # first wait before re-sending a stream that broke before any text; doubles
 
 CountSource = Literal["tokenizer", "estimate"]
+#: Which kind of server answers: it decides how log-probabilities and JSON schemas are asked for.
+ApiServer = Literal["openai", "llama-server", "llama_cpp.server"]
+API_SERVERS: tuple[ApiServer, ...] = ("openai", "llama-server", "llama_cpp.server")
 logger = logging.getLogger(__name__)
+
+
+class AttemptCounter:
+    """Counts the HTTP requests a client sends (an ``httpx`` request event hook): in all, and per thread.
+
+    The openai client retries inside one ``create()`` call, in the calling thread; so the requests a
+    thread sent while that call ran are that call's attempts (the first try plus the retries).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self.total = 0
+
+    def __call__(self, request: object) -> None:
+        self._local.sent = self.in_this_thread() + 1
+        with self._lock:
+            self.total += 1
+
+    def in_this_thread(self) -> int:
+        """Requests sent so far from the calling thread."""
+        return int(getattr(self._local, "sent", 0))
 
 
 class ApiBackend(Backend):
@@ -82,11 +128,15 @@ class ApiBackend(Backend):
     that also has ``count_prompt(messages)`` (like :class:`~course.backends.tokens.GgufTokenCounter`)
     makes counts exact. ``extra_body`` is merged into every request (server-specific options).
     Sends ``max_tokens`` (llama_cpp.server ignores ``max_completion_tokens``) and switches to
-    ``max_completion_tokens`` when a reasoning model refuses it.
+    ``max_completion_tokens`` when a reasoning model refuses it. ``server`` says which kind of server
+    answers (see the module docstring; the loopback launchers pass it); ``supports_logprobs=False``
+    declares a server that cannot return log-probabilities (a llama_cpp.server without ``logits_all``).
     """
 
     name = "api"
     serves_concurrently = True  # the openai client is thread-safe; the server decides the rest
+    supports_logprobs = True  # per instance: see ``supports_logprobs=``
+    supports_json_schema = True
 
     def __init__(
         self,
@@ -99,8 +149,12 @@ class ApiBackend(Backend):
         tokenizer: TokenCounter | None = None,
         request_usage: bool = True,
         extra_body: Mapping[str, Any] | None = None,
+        server: ApiServer = "openai",
+        supports_logprobs: bool = True,
     ) -> None:
         settings = load_settings()
+        if server not in API_SERVERS:
+            raise ConfigError(f"server is {server!r}.", fix=f"Pass one of {', '.join(API_SERVERS)}.")
         url = (base_url or settings.openai_base_url or OPENAI_BASE_URL).strip().rstrip("/")
         parts = urlsplit(url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
@@ -140,12 +194,29 @@ class ApiBackend(Backend):
         self.request_usage = request_usage
         self.extra_body = dict(extra_body or {})
         self.tokenizer = tokenizer
+        self.server = server
+        self.supports_logprobs = bool(supports_logprobs)
+        self._grammars: dict[str, str] = {}  # JSON schema (canonical text) -> GBNF, for llama-server
+        self.attempts = AttemptCounter()  # every HTTP request the client sends, retries included
+        # Import the HTTP libraries whose errors _produce catches now, not first inside an except clause:
+        # a garbage collection during that import would close an abandoned openai Stream, whose cleanup
+        # then reads the half-imported ``httpx`` (an "Exception ignored" warning from the SDK).
+        transport_errors(), timeout_errors()
+        http_client = openai.DefaultHttpxClient(event_hooks={"request": [self.attempts]})
         self._client = openai.OpenAI(
-            base_url=url, api_key=key, timeout=self.timeout_s, max_retries=self.max_retries
+            base_url=url,
+            api_key=key,
+            timeout=self.timeout_s,
+            max_retries=self.max_retries,
+            http_client=http_client,
         )
 
     def __repr__(self) -> str:
         return f"ApiBackend(model={self.model!r}, base_url={self.base_url!r})"
+
+    def _label(self) -> str:
+        kind = {"openai": "the API", "llama-server": "llama-server", "llama_cpp.server": "llama_cpp.server"}
+        return f"{self.model!r} on {kind[self.server]} at {self.base_url}"
 
     # --- token counting -----------------------------------------------------------------------------
 
@@ -188,6 +259,21 @@ class ApiBackend(Backend):
         if options.stop:
             params["stop"] = list(options.stop)
         extra = dict(self.extra_body)
+        if options.logprobs:
+            params["logprobs"] = True
+            if self.server == "llama_cpp.server":
+                params["top_logprobs"] = 0  # without it llama_cpp.server sends none
+        if options.json_schema is not None:
+            schema = options.json_schema
+            if self.server == "llama-server":
+                extra["grammar"] = self._gbnf(schema)  # its json_schema path fails on ChatML (module doc)
+            elif self.server == "llama_cpp.server":
+                params["response_format"] = {"type": "json_object", "schema": schema}
+            else:
+                params["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "answer", "schema": schema, "strict": True},
+                }
         if self._sends_ignore_eos(options):
             extra["ignore_eos"] = True  # llama-server honours it; llama_cpp.server gets the logit bias
             eog = getattr(self.tokenizer, "end_of_generation_ids", None)
@@ -196,6 +282,21 @@ class ApiBackend(Backend):
         if extra:
             params["extra_body"] = extra
         return params
+
+    def _gbnf(self, schema: Mapping[str, Any]) -> str:
+        """llama.cpp's grammar for ``schema`` (llama-cpp-python's converter), compiled once per schema."""
+        from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            try:
+                self._grammars[key] = json_schema_to_gbnf(json.dumps(schema))
+            except (ValueError, KeyError, TypeError, NotImplementedError) as exc:
+                raise ConfigError(
+                    f"llama.cpp cannot turn this JSON schema into a grammar: {exc}",
+                    fix="Simplify the schema (llama.cpp supports most of JSON Schema, not every keyword).",
+                ) from None
+        return self._grammars[key]
 
     def _sends_ignore_eos(self, options: GenerationOptions) -> bool:
         """Only loopback servers are asked to ignore end-of-text (OpenAI rejects the field with a 400)."""
@@ -207,29 +308,51 @@ class ApiBackend(Backend):
         params = self._params(messages, options)
         scanner = StopScanner(options.stop)  # in case a server lets part of a stop string through
         pieces: list[str] = []
+        logprobs: list[float] = []  # every token's, in order (asked with options.logprobs)
+        unshown: list[float] = []  # log-probabilities of tokens no chunk has carried yet
         usage: Any = None
         stream_retries = 0
         request_id: str | None = None
+        retried_errors: tuple[type[BaseException], ...] = (
+            openai.OpenAIError,
+            json.JSONDecodeError,
+            *transport_errors(),
+        )
+
+        def chunk_of(text: str) -> StreamChunk:
+            lp = math.fsum(unshown) if options.logprobs else None
+            unshown.clear()
+            return StreamChunk(text=text, t_s=clock(), logprob=lp)
+
         while True:
             opened = False
+            sent_before = self.attempts.in_this_thread()
+            attempts = 0
             try:
                 with self._client.chat.completions.create(**params) as response:
                     opened = True
-                    request_id = _log_response(response)
+                    attempts = self.attempts.in_this_thread() - sent_before  # create() retried in here
+                    request_id = _log_response(response, attempts=attempts)
                     for chunk in response:
                         usage = getattr(chunk, "usage", None) or usage
                         for choice in getattr(chunk, "choices", None) or ():
                             if choice.finish_reason:
                                 stream.finish_reason = choice.finish_reason
+                            if options.logprobs:
+                                for entry in _logprob_entries(choice):
+                                    logprobs.append(entry)
+                                    unshown.append(entry)
                             text = scanner.feed(choice.delta.content or "") if choice.delta else ""
                             if text:
                                 pieces.append(text)
-                                yield StreamChunk(text=text, t_s=clock())
+                                yield chunk_of(text)
                         if scanner.stopped:
                             stream.finish_reason = "stop"
                             break
                 break
-            except (openai.OpenAIError, json.JSONDecodeError, *transport_errors()) as exc:
+            except retried_errors as exc:
+                if not opened:
+                    attempts = self.attempts.in_this_thread() - sent_before
                 adapted = None if pieces else self._adapted_params(exc, params)
                 if adapted is not None:  # a reasoning model refused a parameter: ask again without it
                     params = adapted
@@ -248,23 +371,29 @@ class ApiBackend(Backend):
                     )  # fmt: skip
                     time.sleep(wait_s)
                     stream_retries += 1
+                    logprobs.clear()
+                    unshown.clear()
                     continue
                 held = scanner.flush()  # text held for a possible stop string: keep what was received
                 if held:
                     pieces.append(held)
-                    yield StreamChunk(text=held, t_s=clock())
+                    yield chunk_of(held)
                 stream.finish_reason = "error"
+                if options.logprobs:
+                    stream.token_logprobs = tuple(logprobs)  # those of the text received
                 error = self._course_error(
                     exc,
                     received_chars=sum(map(len, pieces)),
                     request_id=request_id_of(exc) or (request_id if opened else None),
                     stream_retries=stream_retries,
+                    retries=max(attempts - 1, 0),
+                    params=params,
                 )
                 raise error from None  # the original may quote the request; keep the key out
         tail = scanner.flush()
         if tail:
             pieces.append(tail)
-            yield StreamChunk(text=tail, t_s=clock())
+            yield chunk_of(tail)
         if not pieces and stream.finish_reason is None and usage is None:
             stream.finish_reason = "error"  # llama_cpp.server does this when generation fails (HTTP 200)
             raise ApiServerError(
@@ -274,6 +403,15 @@ class ApiBackend(Backend):
                 request_id=request_id,
             )
         stream.finished_s = clock()  # the stream is over: counting below must not add to E2E
+        if options.logprobs:
+            if pieces and not logprobs:  # a server that ignores the option: say so, never route on nothing
+                raise ApiError(
+                    f"{self._label()} sent no log-probabilities, although they were asked for.",
+                    fix="This server does not return them: use one that does (llama-server, an OpenAI "
+                    "chat model), or route on the answer's validity alone (RouterConfig(min_logprob=None)).",
+                    request_id=request_id,
+                )
+            stream.token_logprobs = tuple(logprobs)
         if usage is not None and usage.completion_tokens is not None and usage.prompt_tokens is not None:
             stream.usage = TokenUsage(usage.prompt_tokens, usage.completion_tokens, "server")
         elif self._sends_ignore_eos(options) and stream.finish_reason == "length":
@@ -327,13 +465,21 @@ class ApiBackend(Backend):
             return []
 
     def _course_error(
-        self, exc: BaseException, *, received_chars: int, request_id: str | None, stream_retries: int
+        self,
+        exc: BaseException,
+        *,
+        received_chars: int,
+        request_id: str | None,
+        stream_retries: int,
+        retries: int = 0,
+        params: Mapping[str, Any] | None = None,
     ) -> ApiError:
+        """The course error for ``exc``; ``retries``: the openai client's (see :class:`AttemptCounter`)."""
         url = self.base_url
         status = getattr(exc, "status_code", None)
         said = self._said(exc)
         ids: dict[str, Any] = {"status_code": status, "request_id": request_id}
-        retried = retries_taken(exc) or 0
+        retried = retries
         tries = f" after {retried} {'retry' if retried == 1 else 'retries'}" if retried else ""
         if isinstance(exc, timeout_errors()):
             attempts = f" ({retried + 1} attempts)" if retried and not received_chars else ""
@@ -369,6 +515,12 @@ class ApiBackend(Backend):
                 fix="Wait and retry, send fewer requests at once, or raise max_retries= / your rate limit.",
                 retry_after_s=hinted,
                 **ids,
+            )
+        refused = _refused_capability(exc, params or {})
+        if refused is not None:
+            name, fix = refused
+            return ApiError(
+                f"{url} refused {name} for model {self.model!r} (HTTP {status}): {said}", fix=fix, **ids
             )
         if isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
             return ApiServerError(
@@ -433,18 +585,69 @@ def _broke(exc: BaseException) -> bool:
     return isinstance(exc, (openai.APIConnectionError, *transport_errors()))
 
 
-def _log_response(response: Any) -> str | None:
+def _log_response(response: Any, *, attempts: int) -> str | None:
     """Log (DEBUG) how many retries the client needed; return the server's request id, if any."""
     http = getattr(response, "response", None)
     if http is None:
         return None
-    retried = http.request.headers.get("x-stainless-retry-count", "0")
-    if retried not in {"0", ""}:
+    if attempts > 1:
         logger.debug(
-            "%s answered; the openai client retried %s time(s) first", http.request.url.host, retried
+            "%s answered; the openai client retried %d time(s) first", http.request.url.host, attempts - 1
         )
     request_id = http.headers.get("x-request-id")
     return str(request_id) if request_id else None
 
 
-__all__ = ["LOOPBACK_DUMMY_KEY", "OPENAI_BASE_URL", "ApiBackend"]
+def _logprob_entries(choice: Any) -> list[float]:
+    """The log-probabilities of the tokens in one streamed choice (``choice.logprobs.content[i].logprob``)."""
+    content = getattr(getattr(choice, "logprobs", None), "content", None) or ()
+    values = []
+    for entry in content:
+        value = getattr(entry, "logprob", None)
+        if value is not None:
+            values.append(float(value))
+    return values
+
+
+#: What a server says when it refuses one of the capabilities (OpenAI's 400s name the parameter; llama.cpp
+#: reports a grammar it cannot build; llama_cpp.server rejects a response_format type or logits_all=False).
+_CAPABILITY_WORDS = {
+    "logprobs": ("logprobs", "logits_all", "log probabilities", "log-probabilities"),
+    "response_format": ("response_format", "json_schema", "json schema", "grammar", "samplers", "schema"),
+}
+
+
+def _refused_capability(exc: BaseException, params: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(what, fix)`` when ``exc`` is a server refusing the log-probabilities or JSON schema asked for."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422, 500):
+        return None
+    body = exc.body if isinstance(exc.body, Mapping) else {}
+    inner = body.get("error", body)
+    fields = [server_message(exc)]
+    if isinstance(inner, Mapping):
+        fields += [str(inner.get(k) or "") for k in ("param", "code")]
+    text = " ".join(fields).lower()
+    extra = params.get("extra_body") or {}
+    if "logprobs" in params and any(w in text for w in _CAPABILITY_WORDS["logprobs"]):
+        return "log-probabilities", (
+            "Use a model that returns them (most non-reasoning OpenAI chat models do; reasoning models do "
+            "not), or route on the answer's validity alone (RouterConfig(min_logprob=None))."
+        )
+    asked_schema = "response_format" in params or "grammar" in extra
+    if asked_schema and any(w in text for w in _CAPABILITY_WORDS["response_format"]):
+        return "JSON-schema decoding", (
+            "Use a model with structured outputs, or simplify the schema (strict mode wants every "
+            "property in required and additionalProperties: false); or drop json_schema= and validate "
+            "the answer instead."
+        )
+    return None
+
+
+__all__ = [
+    "API_SERVERS",
+    "LOOPBACK_DUMMY_KEY",
+    "OPENAI_BASE_URL",
+    "ApiBackend",
+    "ApiServer",
+    "AttemptCounter",
+]

@@ -1,4 +1,4 @@
-"""What an OpenAI-compatible API's failures mean: Retry-After, retries taken, the server's own words.
+"""What an OpenAI-compatible API's failures mean: Retry-After, the request id, the server's own words.
 
 Helpers for :mod:`course.backends.api`, which turns each failure into a course error with a fix.
 """
@@ -76,20 +76,6 @@ def never_connected(exc: BaseException) -> bool:
     return cause is None or type(cause).__name__ in {"ConnectError", "ConnectTimeout", "UnsupportedProtocol"}
 
 
-def retries_taken(exc: BaseException) -> int | None:
-    """How many times the openai client retried before this error (its ``x-stainless-retry-count``)."""
-    request = getattr(exc, "request", None)
-    response = getattr(exc, "response", None)
-    if request is None and response is not None:
-        with contextlib.suppress(RuntimeError):  # a response built without a request
-            request = response.request
-    raw = request.headers.get("x-stainless-retry-count") if request is not None else None
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
-        return None
-
-
 def request_id_of(exc: BaseException) -> str | None:
     """The server's request id (``x-request-id``) of a failed request, when it sent one."""
     found = getattr(exc, "request_id", None)
@@ -131,7 +117,6 @@ __all__ = [
     "never_connected",
     "parse_retry_after",
     "request_id_of",
-    "retries_taken",
     "server_message",
     "timeout_errors",
     "transport_errors",

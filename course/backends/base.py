@@ -3,15 +3,26 @@
 A backend turns chat messages into a :class:`ChatStream`: an iterator of :class:`StreamChunk`
 objects stamped with a monotonic clock (``time.perf_counter``), which after exhaustion also
 carries the token usage and finish reason. Timing code needs nothing else.
+
+Two capabilities are declared by each backend class (as simonw/llm's ``supports_schema``) and asked
+for per request in :class:`GenerationOptions`: ``supports_logprobs`` (each chosen token's
+log-probability, ``logprobs=True``) and ``supports_json_schema`` (decoding that can only produce JSON
+following a schema, ``json_schema=``). Code such as the hybrid router reads the flags instead of
+checking which class it was given; asking a backend for a capability it lacks is a
+:class:`~course.errors.ConfigError` before anything is sent.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Literal, TypedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypedDict
+
+from course.errors import ConfigError
 
 clock = time.perf_counter  # the one clock every timestamp in the course uses
 
@@ -25,11 +36,21 @@ class Message(TypedDict):
 
 @dataclass(frozen=True, slots=True)
 class StreamChunk:
-    """A piece of generated text and the moment it arrived (seconds on :data:`clock`)."""
+    """A piece of generated text and the moment it arrived (seconds on :data:`clock`).
+
+    ``logprob`` (only with ``GenerationOptions(logprobs=True)``, else None) is the log-probability the
+    model gave the token(s) behind this piece as it chose them: the log-softmax of its raw logits, before
+    any grammar, temperature or stop string. A chunk often holds several tokens (the bytes of one
+    character, text held back while it might begin a stop string, a server that sends tokens in
+    batches); its ``logprob`` is then their **sum**, the log of the probability of the whole piece, and
+    it also counts tokens since the previous chunk that showed no text of their own. Each token's own
+    value is in :attr:`ChatStream.token_logprobs`.
+    """
 
     text: str
     t_s: float
     n_tokens: int | None = None  # tokens generated up to and including this chunk, when known exactly
+    logprob: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +68,72 @@ class TokenUsage:
         return self.prompt_tokens + self.completion_tokens
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GenerationOptions:
-    """Sampling and length options of one request (OpenAI names where they exist)."""
+    """Sampling and length options of one request (OpenAI names where they exist), checked when made.
+
+    ``logprobs``: return each chosen token's log-probability (:attr:`StreamChunk.logprob`,
+    :attr:`ChatStream.token_logprobs`); ``json_schema``: decode so that the answer can only be JSON
+    following this schema (a JSON Schema object; llama.cpp compiles it into a grammar, OpenAI calls it
+    structured outputs). A backend without the capability refuses the request (``supports_logprobs``,
+    ``supports_json_schema``).
+    """
 
     max_tokens: int = 128
     temperature: float = 0.0
     seed: int | None = None
     stop: tuple[str, ...] = ()
     ignore_eos: bool = False  # keep generating past end-of-text (fixed-length benchmarks)
+    logprobs: bool = False
+    json_schema: Mapping[str, Any] | None = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        n = self.max_tokens
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ConfigError(f"max_tokens is {n!r}.", fix="Pass a whole number of tokens, 1 or more.")
+        t = self.temperature
+        if isinstance(t, bool) or not isinstance(t, int | float) or not 0 <= t < math.inf:
+            raise ConfigError(
+                f"temperature is {t!r}.", fix="Pass 0 (always the likeliest token) or a positive number."
+            )
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)):
+            raise ConfigError(f"seed is {self.seed!r}.", fix="Pass a whole number, or None.")
+        stop = self.stop
+        if (
+            isinstance(stop, str)
+            or not isinstance(stop, Sequence)
+            or any(not isinstance(x, str) for x in stop)
+        ):
+            raise ConfigError(f"stop is {stop!r}.", fix='Pass a tuple of strings, e.g. stop=("\\n",).')
+        object.__setattr__(self, "stop", tuple(stop))
+        for name in ("ignore_eos", "logprobs"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name} is {getattr(self, name)!r}.", fix="Pass True or False.")
+        if self.json_schema is not None:
+            object.__setattr__(self, "json_schema", _checked_schema(self.json_schema))
+            if self.ignore_eos:
+                raise ConfigError(
+                    "ignore_eos and json_schema together: the schema ends the answer when its JSON is "
+                    "complete, and ignore_eos asks to generate past that end.",
+                    fix="Drop ignore_eos (it is for fixed-length timing runs) or json_schema.",
+                )
+
+
+def _checked_schema(schema: object) -> dict[str, Any]:
+    """A private copy of ``schema`` (later changes to the caller's dict cannot reach a request)."""
+    if not isinstance(schema, Mapping):
+        raise ConfigError(
+            f"json_schema is a {type(schema).__name__}, not a JSON Schema object.",
+            fix='Pass a dict, e.g. {"type": "object", "properties": {...}, "required": [...]}.',
+        )
+    try:
+        copy = json.loads(json.dumps(schema, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"json_schema cannot be written as JSON: {exc}.",
+            fix="Use only dicts, lists, strings, numbers, booleans and None in the schema.",
+        ) from None
+    return copy
 
 
 @dataclass(frozen=True)
@@ -126,6 +204,9 @@ class ChatStream:
     ``started_s`` is stamped when iteration starts (the backend then prepares and sends the request),
     so TTFT = first content chunk − started_s. ``finished_s`` is stamped when the last chunk has
     arrived; a backend may stamp it itself before post-stream work such as counting tokens.
+    ``token_logprobs`` (requests with ``logprobs=True``): every generated token's log-probability in
+    order, also tokens that showed no text (cut by a stop string, a control token), set at the end; from
+    a server, the tokens it reports (llama-server leaves out the end-of-text token, as in-process does).
     """
 
     def __init__(self, produce: Callable[[ChatStream], Iterator[StreamChunk]]) -> None:
@@ -134,6 +215,7 @@ class ChatStream:
         self.finished_s: float | None = None
         self.usage: TokenUsage | None = None
         self.finish_reason: str | None = None
+        self.token_logprobs: tuple[float, ...] | None = None
         self.chunks: list[StreamChunk] = []
         self._consumed = False
 
@@ -165,6 +247,10 @@ class Backend(ABC):
     name: str = "backend"
     #: True when one backend object may serve requests from several threads at once.
     serves_concurrently: bool = False
+    #: True when it returns each chosen token's log-probability (``GenerationOptions(logprobs=True)``).
+    supports_logprobs: bool = False
+    #: True when it can decode under a JSON schema (``GenerationOptions(json_schema=...)``).
+    supports_json_schema: bool = False
 
     def stream_chat(
         self,
@@ -172,10 +258,33 @@ class Backend(ABC):
         *,
         options: GenerationOptions | None = None,
     ) -> ChatStream:
-        """Start one chat request; nothing is sent until the stream is iterated."""
+        """Start one chat request; nothing is sent until the stream is iterated.
+
+        Options asking for a capability this backend lacks raise :class:`~course.errors.ConfigError` here.
+        """
         opts = options or GenerationOptions()
+        self.check_capabilities(opts)
         msgs = list(messages)
         return ChatStream(lambda stream: self._produce(stream, msgs, opts))
+
+    def check_capabilities(self, options: GenerationOptions) -> None:
+        """Raise :class:`~course.errors.ConfigError` when ``options`` ask for what this backend cannot do."""
+        if options.logprobs and not self.supports_logprobs:
+            raise ConfigError(
+                f"{self._label()} does not return token log-probabilities.",
+                fix="Ask without logprobs=True, or use a backend that returns them (InProcessBackend, "
+                "a llama-server or llama_cpp.server on loopback, an OpenAI chat model).",
+            )
+        if options.json_schema is not None and not self.supports_json_schema:
+            raise ConfigError(
+                f"{self._label()} cannot decode under a JSON schema.",
+                fix="Ask without json_schema= and validate the answer instead, or use a backend that can "
+                "(InProcessBackend, a llama-server or llama_cpp.server on loopback, an OpenAI chat model).",
+            )
+
+    def _label(self) -> str:
+        """What this backend is called in error messages."""
+        return type(self).__name__
 
     def chat(self, messages: Sequence[Message], *, options: GenerationOptions | None = None) -> ChatStream:
         """Run one request to the end and return the finished stream (``.text``, ``.usage``)."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from course.backends.api import ApiBackend
-from course.config import load_settings
+from course.config import DEFAULT_API_MODEL, load_settings
 from course.errors import CourseError
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ def try_real_api(
     use: Callable[[ApiBackend], T],
     *,
     model: str | None = None,
-    default_model: str = "gpt-4o-mini",
+    default_model: str = DEFAULT_API_MODEL,
     standin: str = "the offline stand-in",
     timeout_s: float = NOTEBOOK_TIMEOUT_S,
     max_retries: int = NOTEBOOK_MAX_RETRIES,
@@ -32,13 +32,15 @@ def try_real_api(
 ) -> T | None:
     """``use(api)`` with an :class:`ApiBackend` from the environment, or None after saying why not.
 
-    The API is tried when ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set. The model is ``model``,
-    else ``COURSE_API_MODEL``, else ``default_model``. Any course error (no key, unreachable, a
-    timeout, a 429, a rejected key, ...) is reported with its fix, followed by a line saying that
-    ``standin`` is used instead; the caller then runs the stand-in. The backend is closed afterwards.
+    The API is tried when ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set
+    (:attr:`~course.config.Settings.real_api_configured`). The model is ``model``, else
+    ``COURSE_API_MODEL``, else ``default_model`` (:data:`course.config.DEFAULT_API_MODEL`). Any course
+    error (no key, unreachable, a timeout, a 429, a rejected key, ...) is reported with its fix, followed
+    by a line saying that ``standin`` is used instead; the caller then runs the stand-in. The backend is
+    closed afterwards.
     """
     settings = load_settings()
-    if not settings.openai_api_key and not settings.openai_base_url:
+    if not settings.real_api_configured:
         say(f"Skipped: no OPENAI_API_KEY is set, so no real API is called. Using {standin} instead.")
         return None
     try:

@@ -5,15 +5,31 @@ or a remote API (:mod:`course.backends.api`). Everything a learner needs to chec
 :meth:`InProcessBackend.info`: the device, the
 layers offloaded to a GPU, the threads, the context size, and any adjustment made to the options.
 llama.cpp's verbose load log is captured (not printed) and quoted when loading fails.
+
+Both capabilities of :class:`~course.backends.base.Backend` are implemented here:
+
+- **log-probabilities** (``GenerationOptions(logprobs=True)``): the log-softmax of the logits that chose
+  each token, before any grammar. llama-cpp-python has no public per-step accessor for them without
+  ``logits_all=True`` (``Llama.scores``/``eval_logits``/``create_completion(logprobs=...)`` all need
+  it, and it computes and copies the logits of every *prompt* token too: slower prompts and an
+  ``n_ctx × n_vocab`` buffer, wrong for a backend that is timed); ``generate(logits_processor=...)`` runs
+  a callback its own source marks as probably broken, and ``stopping_criteria`` gets stale rows without
+  ``logits_all``. So :meth:`InProcessBackend._chosen_logprob` reads the context's last logits row through
+  llama.cpp's C API (``llama_get_logits_ith`` on the public ``Llama.ctx``), the one place in the course
+  that does;
+- **JSON-schema decoding** (``json_schema=``): ``LlamaGrammar.from_json_schema``, compiled once per
+  schema and cached on the backend, given to llama.cpp's sampler.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from course.backends.amx import AMX_NOTE, build_uses_amx, extra_buffer_types_off
 from course.backends.base import (
@@ -56,6 +72,8 @@ class InProcessBackend(Backend):
     """
 
     name = "inprocess"
+    supports_logprobs = True
+    supports_json_schema = True
 
     def __init__(
         self,
@@ -126,6 +144,9 @@ class InProcessBackend(Backend):
         )
         self._notes = tuple(notes)
         self._formatter = chat_formatter(self._llm)
+        self._vocab = llama_cpp.llama_model_get_vocab(self._llm.model)  # public: end-of-generation tokens
+        self._n_vocab = self._llm.n_vocab()
+        self._grammars: dict[str, Any] = {}  # JSON schema (canonical text) -> LlamaGrammar
 
     # -- Backend -----------------------------------------------------------------------------
     def info(self) -> BackendInfo:
@@ -148,6 +169,30 @@ class InProcessBackend(Backend):
         rendered = self._formatter(messages=messages)
         return self._llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=True, special=True)
 
+    def grammar(self, schema: Mapping[str, Any]) -> Any:
+        """llama.cpp's grammar for JSON following ``schema``, compiled once per schema."""
+        from llama_cpp import LlamaGrammar
+
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        return self._grammars[key]
+
+    def _chosen_logprob(self, token: int) -> float:
+        """The log-probability the model gave ``token``: log-softmax of the logits that chose it.
+
+        Right after ``Llama.generate`` yields a token those logits are still the context's last row
+        (the sampler works on a copy, so no grammar has touched them); the next token is evaluated
+        only when the generator resumes. Read through llama.cpp's C API: see the module docstring.
+        """
+        import llama_cpp
+        import numpy as np
+
+        row = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
+        logits = np.ctypeslib.as_array(row, shape=(self._n_vocab,))
+        top = float(logits.max())
+        return float(logits[token]) - top - math.log(float(np.exp(logits - top).sum()))
+
     def _produce(
         self, stream: ChatStream, messages: list[Message], options: GenerationOptions
     ) -> Iterator[StreamChunk]:
@@ -162,27 +207,38 @@ class InProcessBackend(Backend):
                 f"(for example InProcessBackend(n_ctx={round_n_ctx(len(tokens) + options.max_tokens)})).",
             )
         max_new = min(options.max_tokens, budget)
+        grammar = self.grammar(options.json_schema) if options.json_schema is not None else None
         if not self.prompt_cache:
             self._llm.reset()  # forget the previous prompt so its prefix is not reused
         if options.seed is not None:
             self._llm.set_seed(options.seed)
-        vocab = self._llm._model.vocab
         scanner = StopScanner(options.stop)
         generated: list[int] = []
         pending: list[int] = []  # tokens whose bytes do not yet form complete UTF-8
+        logprobs: list[float] = []  # one per generated token, when asked
+        unshown: list[float] = []  # log-probabilities of tokens no chunk has carried yet
         finish = "length"
-        for token in self._llm.generate(tokens, temp=options.temperature):
-            if not options.ignore_eos and llama_cpp.llama_vocab_is_eog(vocab, token):
+
+        def chunk(text: str) -> StreamChunk:
+            lp = math.fsum(unshown) if options.logprobs else None
+            unshown.clear()
+            return StreamChunk(text, clock(), len(generated), lp)
+
+        for token in self._llm.generate(tokens, temp=options.temperature, grammar=grammar):
+            if not options.ignore_eos and llama_cpp.llama_vocab_is_eog(self._vocab, token):
                 finish = "stop"
                 break
             generated.append(token)
+            if options.logprobs:
+                logprobs.append(self._chosen_logprob(token))
+                unshown.append(logprobs[-1])
             pending.append(token)
             piece = _decode_complete(self._llm, pending)
             if piece is not None:
                 pending.clear()
                 shown = scanner.feed(piece)  # text that may start a stop string waits for the next piece
                 if shown:
-                    yield StreamChunk(shown, clock(), len(generated))
+                    yield chunk(shown)
                 if scanner.stopped:
                     finish = "stop"
                     break
@@ -191,20 +247,22 @@ class InProcessBackend(Backend):
         if pending and not scanner.stopped:
             tail = scanner.feed(self._llm.detokenize(pending).decode("utf-8", errors="replace"))
             if tail:
-                yield StreamChunk(tail, clock(), len(generated))
+                yield chunk(tail)
             finish = "stop" if scanner.stopped else finish
         tail = scanner.flush()
         if tail:
-            yield StreamChunk(tail, clock(), len(generated))
+            yield chunk(tail)
         stream.usage = TokenUsage(len(tokens), len(generated), source="backend")
         stream.finish_reason = finish
+        if options.logprobs:
+            stream.token_logprobs = tuple(logprobs)
 
     def close(self) -> None:
         llm = getattr(self, "_llm", None)
         if llm is not None:
             with capture_stderr():  # llama.cpp logs its teardown
                 llm.close()
-            self._llm = None  # type: ignore[assignment]
+            self._llm = None  # type: ignore[assignment]  # closed: the attribute is typed for the open model
 
     @property
     def llama(self):

@@ -57,7 +57,12 @@ SECRET_ENV_MARKERS = ("API_KEY", "TOKEN", "SECRET", "PASSWORD", "CREDENTIAL")
 
 @dataclass(frozen=True)
 class LoopbackServer:
-    """A running loopback server; ``base_url`` ends in ``/v1``."""
+    """A running loopback server; ``base_url`` ends in ``/v1``.
+
+    ``returns_logprobs``: whether it can send token log-probabilities (llama-server always; a
+    llama_cpp.server only when its model was loaded with ``logits_all``). Its :meth:`backend` declares
+    that, and asks for log-probabilities and JSON schemas in the shape this kind of server understands.
+    """
 
     base_url: str
     model_alias: str
@@ -65,6 +70,7 @@ class LoopbackServer:
     kind: ServerKind
     log_path: Path
     model_path: Path
+    returns_logprobs: bool = True
 
     def tokenizer(self) -> GgufTokenCounter:
         """The served model's own tokenizer, counting as this server does (shared, thread-safe)."""
@@ -74,6 +80,8 @@ class LoopbackServer:
     def backend(self, **options: Any) -> ApiBackend:
         """An :class:`ApiBackend` for this server, counting tokens with the served model's tokenizer."""
         options.setdefault("tokenizer", self.tokenizer())
+        options.setdefault("server", self.kind)
+        options.setdefault("supports_logprobs", self.returns_logprobs)
         return ApiBackend(self.model_alias, base_url=self.base_url, api_key=LOOPBACK_DUMMY_KEY, **options)
 
 
@@ -187,6 +195,7 @@ def _serve(
     model_alias: str,
     start_timeout_s: float,
     env: dict[str, str] | None = None,
+    returns_logprobs: bool = True,
 ) -> Iterator[LoopbackServer]:
     log_dir = load_settings().cache_dir / "servers"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -220,7 +229,7 @@ def _serve(
                     f"{log_path}",
                 )
             time.sleep(0.1)
-        yield LoopbackServer(base_url, model_alias, proc.pid, kind, log_path, model_path)
+        yield LoopbackServer(base_url, model_alias, proc.pid, kind, log_path, model_path, returns_logprobs)
     finally:
         _stop(proc)
 
@@ -274,6 +283,7 @@ def llama_cpp_server(
     n_gpu_layers: int | None = None,
     model_alias: str | None = None,
     start_timeout_s: float = 60.0,
+    logits_all: bool = True,
     extra_args: Sequence[str] = (),
 ) -> Iterator[LoopbackServer]:
     """Run ``python -m llama_cpp.server`` on a free loopback port (ready in about 3-6 s).
@@ -282,6 +292,8 @@ def llama_cpp_server(
     its default from killing a running stream when another request arrives. The chat format comes
     from the GGUF's template. ``n_gpu_layers=None``: ``COURSE_GPU_LAYERS``, else all layers when
     this llama-cpp-python build can offload, else none (:func:`~course.backends.offload.decide_gpu_layers`).
+    ``logits_all`` (llama_cpp.server's default, True) keeps every token's logits, which it needs to
+    return log-probabilities; False saves that memory and work, and the server then cannot return them.
     """
     path = _model(model)
     alias = model_alias or path.stem
@@ -295,6 +307,7 @@ def llama_cpp_server(
         "--n_ctx", str(n_ctx), "--n_threads", str(threads), "--n_threads_batch", str(threads),
         "--n_gpu_layers", str(offload.gpu_layers),
         "--interrupt_requests", "False",
+        "--logits_all", str(bool(logits_all)),
         *extra_args,
     ]  # fmt: skip
     with _serve(
@@ -305,6 +318,7 @@ def llama_cpp_server(
         model_alias=alias,
         start_timeout_s=start_timeout_s,
         env=_llama_cpp_server_env(),
+        returns_logprobs=bool(logits_all),
     ) as server:
         yield server
 

@@ -120,7 +120,7 @@ class GgufTokenCounter:
             import llama_cpp
 
             llama = self._vocab()
-            vocab = llama._model.vocab
+            vocab = llama_cpp.llama_model_get_vocab(llama.model)  # public: Llama.model and the C API
             self._eog_ids = tuple(i for i in range(llama.n_vocab()) if llama_cpp.llama_vocab_is_eog(vocab, i))
         return self._eog_ids
 

@@ -71,7 +71,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     what = parser.add_argument_group("what to time")
     what.add_argument("--backend", choices=TARGET_KINDS, default="inprocess", help="default: inprocess")
-    what.add_argument("--model", help="model to serve/load, or the API's model name (default: COURSE_MODEL)")
+    what.add_argument(
+        "--model",
+        help="model to serve/load (default: COURSE_MODEL), or with --backend api the API's model id "
+        "(default: COURSE_API_MODEL)",
+    )
     what.add_argument(
         "--threads", type=_positive, help="CPU threads for generation (default: COURSE_THREADS)"
     )
@@ -132,9 +136,11 @@ def run_bench(args: argparse.Namespace) -> int:
             ttft_s=args.slo_ttft_ms / 1000 if args.slo_ttft_ms is not None else None,
             tpot_s=args.slo_tpot_ms / 1000 if args.slo_tpot_ms is not None else None,
         )
+    api = args.backend == "api"
     with bench_target(
         args.backend,
-        model=args.model,
+        model=None if api else args.model,
+        api_model=args.model if api else None,
         max_tokens=args.max_tokens,
         n_threads=args.threads,
         threads_batch=args.threads_batch,

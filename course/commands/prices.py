@@ -15,16 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
-from course.economics.prices import DEFAULT_PRICES_PATH, load_prices
+from course.datafiles import dates_after
+from course.economics.prices import DEFAULT_PRICES_PATH, PriceSnapshot, load_prices
 from course.errors import ConfigError, DataError
+from course.io import atomic_path
 
 PACKAGE = "genai-prices"
 PRICE_FIELDS = ("usd_per_mtok_input", "usd_per_mtok_output", "usd_per_mtok_cached_input")
@@ -159,7 +159,7 @@ def refresh(
     """The price file ``raw`` with its listed API rows rebuilt from genai-prices' ``providers``."""
     by_id = {p.id: p for p in providers}
     old_rows = {(r["provider"], r["model"]): r for r in raw["api_models"]}
-    at = datetime.combine(as_of, time(12, 0), tzinfo=UTC)
+    at = datetime.combine(as_of, time(12, 0), tzinfo=timezone.utc)
     rebuilt: list[dict[str, Any]] = []
     done: set[tuple[str, str]] = set()
     for spec in specs:
@@ -251,7 +251,7 @@ def _clean(value: float) -> float:
 
 def _tier_note(prices: Any) -> str:
     tiered_in, tiered_out = getattr(prices, "input_mtok", None), getattr(prices, "output_mtok", None)
-    if not getattr(tiered_in, "tiers", None):
+    if tiered_in is None or not getattr(tiered_in, "tiers", None):
         return ""
     start = tiered_in.tiers[0].start
     high_in = _clean(float(tiered_in.tiers[0].price))
@@ -330,17 +330,23 @@ def _format_row(row: Mapping[str, Any]) -> str:
 
 
 def write_checked(data: Mapping[str, Any], path: Path, *, today: date) -> None:
-    """Write ``data`` to ``path`` only if the course's loader accepts it (the old file is kept otherwise)."""
-    text = format_price_file(data)
-    fd, tmp_name = tempfile.mkstemp(prefix=".prices-", suffix=".json", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        load_prices(tmp, today=today)  # raises DataError naming row and field
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write ``data`` to ``path`` only if the course's loader accepts it and no date in it is after
+    ``today`` (the old file is kept otherwise). Loading never checks dates against the clock; the
+    refresh, which knows the real date, does."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(format_price_file(data), encoding="utf-8")
+        check_not_future(load_prices(tmp), path=path, today=today)  # a DataError naming row and field
+
+
+def check_not_future(snapshot: PriceSnapshot, *, path: Path, today: date) -> None:
+    """Raise :class:`DataError` if a date of ``snapshot`` (its own, a row's ``as_of``) is after ``today``."""
+    late = dates_after(snapshot, today)
+    if late:
+        more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        raise DataError(
+            f"{path.name}: {late[0]}, after today ({today.isoformat()}){more}.",
+            fix="Use the date the price was read from the provider's page, not a future date.",
+        )
 
 
 # --- the command -----------------------------------------------------------------------------------
@@ -372,7 +378,7 @@ def _refresh(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     if as_of > date.today():
         raise ConfigError(f"--as-of {as_of} is in the future.", fix="Give today's date or an earlier one.")
-    load_prices(args.file, today=date.today())  # the current file must be valid before it is rewritten
+    load_prices(args.file)  # the current file must be valid before it is rewritten
     raw = json.loads(args.file.read_text(encoding="utf-8"))
     providers, version = genai_providers()
     result = refresh(raw, as_of=as_of, providers=providers, package_version=version)

@@ -8,14 +8,15 @@ prose, plus time to read and run each code cell), so the map stays true when a l
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field, model_validator
 
 from course.data import DATA_DIR
+from course.datafiles import FILE_CONFIG, Text, data_row, load_data, problem
 from course.errors import DataError
 
 if TYPE_CHECKING:
@@ -28,19 +29,29 @@ MINUTES_PER_CODE_CELL = 0.75  # read the code, run it, read what it shows
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,%-]*")
 
 
-@dataclass(frozen=True)
+@data_row
 class Lab:
-    id: str
+    id: Text
     file: str | None
-    title: str
-    status: str  # "exists" or "planned"
+    title: Text
+    status: Literal["exists", "planned"]
+
+    @model_validator(mode="after")
+    def _file_if_it_exists(self) -> Lab:
+        if (self.status == "exists") != (self.file is not None):
+            raise problem(
+                f"is {self.status!r} with file {self.file!r}.",
+                'An existing lab has status "exists" and its file; a planned one "planned" and null.',
+                field="status",
+            )
+        return self
 
 
-@dataclass(frozen=True)
+@data_row
 class LessonEntry:
-    number: str
-    file: str
-    title: str
+    number: Text
+    file: Text
+    title: Text
     labs: tuple[str, ...]
     quiz: str | None
     prerequisites: tuple[str, ...]
@@ -50,10 +61,45 @@ class LessonEntry:
         return f"quizzes/{self.quiz}/{self.quiz}.ipynb" if self.quiz else None
 
 
-@dataclass(frozen=True)
-class CourseMap:
-    lessons: tuple[LessonEntry, ...]
-    labs: tuple[Lab, ...]
+class CourseMap(BaseModel):
+    """``course/data/course_map.json``: the labs, and the lessons in order."""
+
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    labs: tuple[Lab, ...] = Field(min_length=1)
+    lessons: tuple[LessonEntry, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names_exist_and_come_first(self) -> CourseMap:
+        lab_ids = [lab.id for lab in self.labs]
+        for i, lab in enumerate(self.labs):
+            if lab.id in lab_ids[:i]:
+                raise problem(f"repeats {lab.id!r}.", "Give each lab its own id.", at=("labs", i, "id"))
+        seen: list[str] = []
+        for i, entry in enumerate(self.lessons):
+            if entry.number in seen:
+                raise problem(
+                    f"repeats {entry.number!r}.",
+                    "Give each lesson its own number.",
+                    at=("lessons", i, "number"),
+                )
+            unknown = [lab for lab in entry.labs if lab not in lab_ids]
+            if unknown:
+                raise problem(
+                    f"names unknown labs {unknown}.",
+                    "Name only labs listed in 'labs'.",
+                    at=("lessons", i, "labs"),
+                )
+            later = [p for p in entry.prerequisites if p not in seen]
+            if later:
+                raise problem(
+                    f"names prerequisites not listed before it {later}.",
+                    "Name only lessons that come earlier.",
+                    at=("lessons", i, "prerequisites"),
+                )
+            seen.append(entry.number)
+        return self
 
     def lesson(self, number: str) -> LessonEntry:
         for entry in self.lessons:
@@ -123,39 +169,4 @@ def _lab_exists(lab: Lab, root: Path) -> bool:
 
 
 def _load(path: Path) -> CourseMap:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        labs = tuple(Lab(**row) for row in raw["labs"])
-        lessons = tuple(
-            LessonEntry(**{**row, "labs": tuple(row["labs"]), "prerequisites": tuple(row["prerequisites"])})
-            for row in raw["lessons"]
-        )
-    except FileNotFoundError:
-        raise DataError(f"{path} does not exist.", fix="Restore course/data/course_map.json.") from None
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise DataError(
-            f"{path.name} does not fit the course map's shape ({exc}).",
-            fix="Compare it with the Lab and LessonEntry dataclasses in course/curriculum/course_map.py.",
-        ) from None
-    lab_ids = [lab.id for lab in labs]
-    numbers = [entry.number for entry in lessons]
-    if len(set(lab_ids)) != len(lab_ids) or len(set(numbers)) != len(numbers):
-        raise DataError(f"{path.name}: lesson numbers or lab ids repeat.", fix="Give each its own id.")
-    for lab in labs:
-        if lab.status not in ("exists", "planned") or (lab.status == "exists") != (lab.file is not None):
-            raise DataError(
-                f"{path.name}: lab {lab.id} has status {lab.status!r} and file {lab.file!r}.",
-                fix='An existing lab has status "exists" and its file; a planned one "planned" and null.',
-            )
-    seen: set[str] = set()
-    for entry in lessons:
-        unknown = [lab for lab in entry.labs if lab not in lab_ids]
-        later = [p for p in entry.prerequisites if p not in seen]
-        if unknown or later:
-            raise DataError(
-                f"{path.name}: lesson {entry.number} names unknown labs {unknown} "
-                f"or prerequisites not listed before it {later}.",
-                fix="Name only labs in 'labs' and lessons that come earlier.",
-            )
-        seen.add(entry.number)
-    return CourseMap(lessons, labs)
+    return load_data(path.name, CourseMap, data_dir=path.parent)

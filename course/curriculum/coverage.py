@@ -16,16 +16,17 @@ Inputs, each kept in one place:
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, Field, model_validator
+
 from course.curriculum.course_map import ROOT, CourseMap, load_course_map
 from course.curriculum.sources import load_sources
 from course.data import DATA_DIR
-from course.errors import DataError
+from course.datafiles import FILE_CONFIG, Text, data_row, load_data, problem
 
 IDEAS_PATH = DATA_DIR / "source_ideas.json"
 OUTCOME_ID = re.compile(r"\*\*(L\d{2}\.\d+)\*\*")
@@ -33,11 +34,11 @@ _LEVEL = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\d+\s*·\s*")
 
 
-@dataclass(frozen=True)
+@data_row
 class SourceIdea:
-    id: str
-    seed: str
-    idea: str
+    id: Text
+    article: Text  # the source article's number, e.g. "003"
+    idea: Text
     outcome: str | None
     lesson: str | None
     section: str | None  # heading text without its "N · " number
@@ -47,6 +48,61 @@ class SourceIdea:
     # text, and the name the section's code must use to show it (e.g. "WHEN_NOT").
     evidence_file: str | None = None
     evidence_via: str | None = None
+
+    @model_validator(mode="after")
+    def _taught_or_left_out(self) -> SourceIdea:
+        if (self.outcome is None) == (self.left_out is None):
+            raise problem(
+                "and 'left_out': exactly one of them must be given.",
+                "Give the outcome that teaches it, or say why it is left out.",
+                field="outcome",
+            )
+        if (self.evidence_file is None) != (self.evidence_via is None) or (
+            self.evidence_file and not (ROOT / self.evidence_file).is_file()
+        ):
+            raise problem(
+                f"is {self.evidence_file!r} and evidence_via {self.evidence_via!r}.",
+                "Give both (an existing file, and the name the section's code uses) or neither.",
+                field="evidence_file",
+            )
+        if self.outcome and not self.evidence:
+            raise problem(
+                "is empty.",
+                "List a phrase or two the lesson section must contain when it teaches this idea.",
+                field="evidence",
+            )
+        if self.outcome and self.lesson != self.outcome[1:3]:
+            raise problem(
+                f"is {self.lesson!r} but the outcome is {self.outcome}.",
+                "The lesson is the outcome's two digits.",
+                field="lesson",
+            )
+        return self
+
+
+class IdeasFile(BaseModel):
+    """``course/data/source_ideas.json``: every idea of the source articles, ids unique."""
+
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    ideas: tuple[SourceIdea, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique_and_articles_known(self) -> IdeasFile:
+        articles = load_sources()
+        ids: set[str] = set()
+        for i, idea in enumerate(self.ideas):
+            if idea.id in ids:
+                raise problem(f"repeats {idea.id!r}.", "Give each idea its own id.", at=("ideas", i, "id"))
+            ids.add(idea.id)
+            if idea.article not in articles:
+                raise problem(
+                    f"is {idea.article!r}, not a source article.",
+                    f"Use one of {list(articles)} (course/data/sources.json).",
+                    at=("ideas", i, "article"),
+                )
+        return self
 
 
 @dataclass(frozen=True)
@@ -61,44 +117,7 @@ class CoverageRow:
 
 def load_ideas(path: Path = IDEAS_PATH) -> tuple[SourceIdea, ...]:
     """Read the hand-written idea list; every idea has an outcome or a reason it was left out."""
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))["ideas"]
-        ideas = tuple(SourceIdea(**{**row, "evidence": tuple(row.get("evidence", ()))}) for row in rows)
-    except (OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise DataError(f"Cannot read {path.name}: {exc}.", fix="Compare each row with SourceIdea.") from None
-    seeds = load_sources()
-    ids = [i.id for i in ideas]
-    if len(set(ids)) != len(ids):
-        raise DataError(f"{path.name}: idea ids repeat.", fix="Give each idea its own id.")
-    for idea in ideas:
-        if idea.seed not in seeds:
-            raise DataError(
-                f"{path.name}: {idea.id} names seed {idea.seed!r}.", fix=f"Use one of {list(seeds)}."
-            )
-        if (idea.outcome is None) == (idea.left_out is None):
-            raise DataError(
-                f"{path.name}: {idea.id} needs exactly one of 'outcome' and 'left_out'.",
-                fix="Give the outcome that teaches it, or say why it is left out.",
-            )
-        if (idea.evidence_file is None) != (idea.evidence_via is None) or (
-            idea.evidence_file and not (ROOT / idea.evidence_file).is_file()
-        ):
-            raise DataError(
-                f"{path.name}: {idea.id} has evidence_file {idea.evidence_file!r} and evidence_via "
-                f"{idea.evidence_via!r}.",
-                fix="Give both (an existing file, and the name the section's code uses) or neither.",
-            )
-        if idea.outcome and not idea.evidence:
-            raise DataError(
-                f"{path.name}: {idea.id} has no evidence phrases.",
-                fix="List a phrase or two the lesson section must contain when it teaches this idea.",
-            )
-        if idea.outcome and idea.lesson != idea.outcome[1:3]:
-            raise DataError(
-                f"{path.name}: {idea.id} has outcome {idea.outcome} but lesson {idea.lesson!r}.",
-                fix="The lesson is the outcome's two digits.",
-            )
-    return ideas
+    return load_data(path.name, IdeasFile, data_dir=path.parent).ideas
 
 
 def outcome_ids(path: Path | None = None) -> tuple[str, ...]:
@@ -160,7 +179,7 @@ def quiz_questions_by_outcome(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
 
 def coverage_rows(root: Path = ROOT, *, course: CourseMap | None = None) -> list[CoverageRow]:
     course = course or load_course_map()
-    seeds = load_sources()
+    articles = load_sources()
     quizzes = quiz_questions_by_outcome(root)
     sections = _sections_by_lesson(root, course)
     rows = []
@@ -173,11 +192,11 @@ def coverage_rows(root: Path = ROOT, *, course: CourseMap | None = None) -> list
             if idea.section and idea.section in sections.get(idea.lesson, {}):
                 heading, markdown, code = sections[idea.lesson][idea.section]
                 found = _evidence_found(idea, markdown + "\n" + code, code, root)
-        seed = seeds[idea.seed]
+        article = articles[idea.article]
         rows.append(
             CoverageRow(
                 idea=idea,
-                source_label=f"{seed.number} ({seed.date})",
+                source_label=f"{article.number} ({article.date})",
                 heading=heading,
                 labs=labs or (),
                 quiz_questions=quizzes.get(idea.outcome or "", ()),
@@ -207,9 +226,9 @@ def coverage_problems(root: Path = ROOT) -> list[str]:
     for path in sorted(existing_labs - {lab.file for lab in course.labs if lab.file}):
         problems.append(f"{path} exists but the course map does not list it (course/data/course_map.json)")
     quizzes = {entry.quiz for entry in course.lessons if entry.quiz}
-    for path in sorted((root / "quizzes").glob("*/*.ipynb")):
-        if ".ipynb_checkpoints" not in path.parts and path.stem not in quizzes:
-            problems.append(f"{path.relative_to(root)} is not the quiz of any lesson in the course map")
+    for notebook in sorted((root / "quizzes").glob("*/*.ipynb")):
+        if ".ipynb_checkpoints" not in notebook.parts and notebook.stem not in quizzes:
+            problems.append(f"{notebook.relative_to(root)} is not the quiz of any lesson in the course map")
     known = set(outcome_ids(root / "docs" / "outcomes.md"))
     taught = {i.outcome for i in load_ideas() if i.outcome}
     problems += [f"{o}: no seed idea maps to it" for o in sorted(known - taught)]
@@ -221,7 +240,7 @@ def render_coverage(root: Path = ROOT) -> str:
     """docs/coverage.md as Markdown: totals, the table, and what was left out and why."""
     course = load_course_map()
     rows = coverage_rows(root, course=course)
-    seeds = load_sources()
+    articles = load_sources()
     taught = [r for r in rows if r.idea.outcome]
     outcomes = outcome_ids(root / "docs" / "outcomes.md")
     covered = {r.idea.outcome for r in taught}
@@ -252,18 +271,18 @@ def render_coverage(root: Path = ROOT) -> str:
         f"| Outcomes with at least one quiz question | "
         f"{sum(1 for o in outcomes if quizzed.get(o))} of {len(outcomes)} |",
         "",
-        "Ideas per seed: "
+        "Ideas per article: "
         + ", ".join(
-            f"{n} ({seeds[n].date}): {c}" for n, c in sorted(Counter(r.idea.seed for r in rows).items())
+            f"{n} ({articles[n].date}): {c}" for n, c in sorted(Counter(r.idea.article for r in rows).items())
         )
         + ".",
         "",
-        "Seeds: " + "; ".join(f"{s.number} “{s.title}” ({s.date})" for s in seeds.values()) + ".",
+        "Articles: " + "; ".join(f"{a.number} “{a.title}” ({a.date})" for a in articles.values()) + ".",
         "",
         "## The table",
         "",
-        "| Idea | Seed (date) | What the seed says, in the course's words | Outcome | Lesson section | Labs "
-        "| Quiz questions |",
+        "| Idea | Article (date) | What the article says, in the course's words | Outcome | Lesson section "
+        "| Labs | Quiz questions |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in taught:
@@ -311,7 +330,7 @@ def render_coverage(root: Path = ROOT) -> str:
         "",
         "## Left out, and why",
         "",
-        "| Idea | Seed (date) | Idea | Why left out |",
+        "| Idea | Article (date) | Idea | Why left out |",
         "|---|---|---|---|",
     ]
     for r in rows:

@@ -1,57 +1,53 @@
-"""The five seed articles the course is built from: number, title and date, for citations and coverage."""
+"""The five source articles the course is built from: number, title and date, for citations and coverage."""
 
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
 
 from course.data import DATA_DIR
+from course.datafiles import FILE_CONFIG, Text, data_row, load_data
 from course.errors import DataError
 
 SOURCES_PATH = DATA_DIR / "sources.json"
 
 
-@dataclass(frozen=True)
-class Seed:
-    number: str  # "000" to "004"
-    file: str
-    title: str
-    date: str  # ISO date, or the year when the article gives no day
+@data_row
+class Article:
+    """One source article (a row of ``course/data/sources.json``)."""
+
+    number: Annotated[str, StringConstraints(pattern=r"^\d{3}$")]  # "000" to "004"
+    file: Text
+    title: Text
+    date: Text  # ISO date, or the year when the article gives no day
     date_note: str
-    kind: str
+    kind: Text
 
     def citation(self) -> str:
         """'Title' (date), seed NNN: how a lesson cites it."""
         return f"“{self.title}” ({self.date}), seed {self.number}"
 
 
+class SourcesFile(BaseModel):
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    articles: tuple[Article, ...] = Field(min_length=1)
+
+
 @functools.cache
-def load_sources(path: Path = SOURCES_PATH) -> dict[str, Seed]:
-    """Seeds by number; a missing field raises :class:`DataError` naming the row."""
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))["seeds"]
-    except (OSError, KeyError, json.JSONDecodeError) as exc:
-        raise DataError(
-            f"Cannot read the seed list {path}: {exc}.", fix="Restore course/data/sources.json."
-        ) from None
-    seeds: dict[str, Seed] = {}
-    for i, row in enumerate(rows):
-        try:
-            seed = Seed(**row)
-        except TypeError as exc:
-            raise DataError(
-                f"{path.name}: seeds[{i}] {exc}.", fix="Give every field of Seed, no others."
-            ) from None
-        seeds[seed.number] = seed
-    return seeds
+def load_sources(path: Path = SOURCES_PATH) -> dict[str, Article]:
+    """The articles by number; a bad row raises :class:`DataError` naming the row and the field."""
+    return {a.number: a for a in load_data(path.name, SourcesFile, data_dir=path.parent).articles}
 
 
-def seed(number: str | int) -> Seed:
-    """One seed by number ("003" or 3)."""
+def article(number: str | int) -> Article:
+    """One article by number ("003" or 3)."""
     key = f"{int(number):03d}" if str(number).isdigit() else str(number)
-    seeds = load_sources()
-    if key not in seeds:
-        raise DataError(f"No seed numbered {number!r}.", fix=f"Use one of {', '.join(seeds)}.")
-    return seeds[key]
+    articles = load_sources()
+    if key not in articles:
+        raise DataError(f"No source article numbered {number!r}.", fix=f"Use one of {', '.join(articles)}.")
+    return articles[key]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from course.economics.prices import ApiPrice, GpuRate
 from course.errors import ConfigError
@@ -213,10 +214,10 @@ class SelfHostSetup:
         _check("fixed_usd_per_month", self.fixed_usd_per_month)
 
     @classmethod
-    def from_gpu(cls, rate: GpuRate, *, spot: bool = False, **options: object) -> SelfHostSetup:
+    def from_gpu(cls, rate: GpuRate, *, spot: bool = False, **options: Any) -> SelfHostSetup:
         """A setup billed at a snapshot GPU rate; ``options`` are the other fields."""
         options.setdefault("label", f"{rate.gpu} ({rate.provider}{', spot' if spot else ''})")
-        return cls(usd_per_gpu_hour=rate.usd_per_hour(spot=spot), **options)  # type: ignore[arg-type]
+        return cls(usd_per_gpu_hour=rate.usd_per_hour(spot=spot), **options)
 
     @property
     def capacity_tokens_per_day_per_replica(self) -> float:
@@ -308,7 +309,9 @@ def compare_costs(
     api = api_monthly_cost(plan, tokens_per_day, days_per_month=days_per_month)
     own = self_host_monthly_cost(setup, tokens_per_day, days_per_month=days_per_month)
     saving = api.usd_per_month - own.usd_per_month
-    cheaper = "equal" if math.isclose(saving, 0.0, abs_tol=1e-9) else ("self_host" if saving > 0 else "api")
+    cheaper: Literal["api", "self_host", "equal"] = (
+        "equal" if math.isclose(saving, 0.0, abs_tol=1e-9) else ("self_host" if saving > 0 else "api")
+    )
     return CostComparison(tokens_per_day, api, own, cheaper, saving)
 
 
@@ -569,7 +572,7 @@ def hybrid_sweep(
     if tokens_per_day > 0:
         cap = setup.capacity_tokens_per_day_per_replica
         most = math.floor(tokens_per_day / cap)
-        counts = range(1, most + 1)
+        counts: Iterable[int] = range(1, most + 1)
         if most > MAX_SWEEP_STEPS:
             counts = sorted(
                 {max(1, round(i * most / MAX_SWEEP_STEPS)) for i in range(1, MAX_SWEEP_STEPS + 1)}
@@ -579,9 +582,6 @@ def hybrid_sweep(
         hybrid_monthly_cost(plan, setup, tokens_per_day, self_host_share=s, days_per_month=days_per_month)
         for s in sorted(shares)
     )
-
-
-SECONDS_PER_HOUR = 3600.0
 
 
 def usd_per_mtok_self_hosted(*, usd_per_hour: float, tokens_per_s: float, utilisation: float) -> float:

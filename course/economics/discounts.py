@@ -8,39 +8,44 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from course.dated_rows import load_rows
+from pydantic import Field, model_validator
+
+from course.datafiles import Day, Source, Text, data_row, load_rows, problem
 from course.economics.costs import ApiPlan, SelfHostSetup
-from course.errors import ConfigError, DataError
+from course.errors import ConfigError
 
 Side = Literal["api", "self_host"]
+ShareOff = Annotated[float, Field(ge=0, lt=1)]
 
 
-@dataclass(frozen=True)
+@data_row
 class Discount:
+    """A discount off list price on one side (a row of ``course/data/discounts.json``)."""
+
     side: Side
-    name: str
-    low_share: float  # share off list price, low end
-    high_share: float
-    condition: str
-    as_of: date
-    source: str
+    name: Text
+    low_share: ShareOff  # share off list price, low end
+    high_share: ShareOff
+    condition: Text
+    as_of: Day
+    source: Source
+
+    @model_validator(mode="after")
+    def _low_then_high(self) -> Discount:
+        if self.low_share > self.high_share:
+            raise problem(
+                f"({self.low_share}) is above high_share ({self.high_share}).",
+                "Write the low end first: 0 <= low_share <= high_share < 1.",
+                field="low_share",
+            )
+        return self
 
 
 @functools.cache
 def discounts() -> tuple[Discount, ...]:
-    rows, _ = load_rows("discounts.json", required=("side", "name", "low_share", "high_share", "condition"))
-    out = []
-    for i, r in enumerate(rows):
-        if r["side"] not in ("api", "self_host") or not 0 <= r["low_share"] <= r["high_share"] < 1:
-            raise DataError(
-                f"discounts.json, row {i}: side or shares out of range.", fix="0 <= low <= high < 1."
-            )
-        out.append(Discount(**{k: r[k] for k in Discount.__dataclass_fields__}))
-    return tuple(out)
+    return load_rows("discounts.json", Discount)
 
 
 def _share(discount_share: float) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
-from course.dated_rows import load_rows
+from course.datafiles import Day, Source, Text, data_row, load_rows
 from course.errors import ConfigError
 
 
@@ -91,18 +90,17 @@ def routed_by_difficulty(
     return ChainResult(loads, cost, accuracy, cost / accuracy if accuracy else math.inf)
 
 
-@dataclass(frozen=True)
+@data_row
 class RouterOption:
     """A router product (or building your own), as its own pages describe it."""
 
-    name: str
-    what: str
-    you_keep: str
-    as_of: date
-    source: str
+    name: Text
+    what: Text
+    you_keep: Text
+    as_of: Day
+    source: Source
 
 
 def router_options() -> tuple[RouterOption, ...]:
     """Rows of ``course/data/routers.json`` (dated, sourced)."""
-    rows, _ = load_rows("routers.json", required=("name", "what", "you_keep"))
-    return tuple(RouterOption(r["name"], r["what"], r["you_keep"], r["as_of"], r["source"]) for r in rows)
+    return load_rows("routers.json", RouterOption)

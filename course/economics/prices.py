@@ -12,28 +12,18 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-from urllib.parse import urlparse
 
-from pydantic import (
-    BeforeValidator,
-    ConfigDict,
-    TypeAdapter,
-    ValidationError,
-    ValidationInfo,
-    model_validator,
-)
-from pydantic.dataclasses import dataclass
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, model_validator
 
 from course.data import DATA_DIR
-from course.errors import ConfigError, DataError
+from course.datafiles import FILE_CONFIG, Day, HttpsUrl, data_row, load_data, problem
+from course.errors import ConfigError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,12 +45,10 @@ _REFRESH_HINT = "See docs/refresh-prices.md for the format and how to refresh th
 Status = Literal["current", "legacy"]
 
 # --- field types: each checks one kind of value and says how to fix it ---------------------------
-# A bad value raises PydanticCustomError("course", problem, {"fix": ...}); the loader turns the first
-# error into a DataError naming file, row and field.
+# A bad value raises course.datafiles.problem(...); course.datafiles.load_data turns the first error
+# into a DataError naming file, row and field.
 
-
-def _bad(problem: str, fix: str) -> PydanticCustomError:
-    return PydanticCustomError("course", problem, {"fix": fix})
+_bad = problem
 
 
 def _text(value: Any, info: ValidationInfo) -> str:
@@ -125,36 +113,6 @@ def _vram_problem(value: float) -> str:
     return "" if value > 0 else "must be above 0 GB."
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _day(value: Any, info: ValidationInfo) -> date:
-    """An ISO date no later than ``today`` (from the validation context; the real today otherwise)."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DAY.match(value):
-        raise _bad(f"is {value!r}, not an ISO date.", "Write the date as YYYY-MM-DD.")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise _bad(f"is {value!r}, which is not a real date.", "Check month and day.") from None
-    today = (info.context or {}).get("today") or date.today()
-    if day > today:
-        raise _bad(
-            f"is {value}, after today ({today.isoformat()}).",
-            "Use the date the price was read from the provider's page, not a future date.",
-        )
-    return day
-
-
-def _https(value: Any, info: ValidationInfo) -> str:
-    text = _text(value, info)
-    parts = urlparse(text)
-    if parts.scheme != "https" or "." not in parts.netloc:
-        raise _bad(f"is {text!r}, not an https URL.", "Give the provider's pricing page, https://...")
-    return text
-
-
 Text = Annotated[str, BeforeValidator(_text)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 UsdPerMtok = Annotated[float, BeforeValidator(_checked(_mtok_problem))]
@@ -163,12 +121,9 @@ UsdPerHour = Annotated[float, BeforeValidator(_checked(_hourly_problem))]
 UsdPerHourOrNone = Annotated[float | None, BeforeValidator(_checked(_hourly_problem, optional=True))]
 Tokens = Annotated[int, BeforeValidator(_checked(_window_problem))]
 Gigabytes = Annotated[float, BeforeValidator(_checked(_vram_problem))]
-Day = Annotated[date, BeforeValidator(_day)]
-HttpsUrl = Annotated[str, BeforeValidator(_https)]
-_ROW_CONFIG = ConfigDict(extra="forbid")
 
 
-@dataclass(frozen=True, config=_ROW_CONFIG)
+@data_row
 class ApiPrice:
     """List price of one model behind one provider's API (USD per 1M tokens), checked on creation."""
 
@@ -189,18 +144,15 @@ class ApiPrice:
     def _cached_is_a_discount(self) -> ApiPrice:
         cached = self.usd_per_mtok_cached_input
         if cached is not None and cached > self.usd_per_mtok_input:
-            raise PydanticCustomError(
-                "course",
+            raise problem(
                 f"({cached}) is above the input price ({self.usd_per_mtok_input}).",
-                {
-                    "field": "usd_per_mtok_cached_input",
-                    "fix": "Cached input is a discount on input: check the two values are not swapped.",
-                },
+                "Cached input is a discount on input: check the two values are not swapped.",
+                field="usd_per_mtok_cached_input",
             )
         return self
 
 
-@dataclass(frozen=True, config=_ROW_CONFIG)
+@data_row
 class GpuRate:
     """Rental rate of one GPU at one provider (USD per GPU-hour), checked on creation."""
 
@@ -276,14 +228,15 @@ class PriceSnapshot:
         )
 
 
-def load_prices(path: str | Path | None = None, *, today: date | None = None) -> PriceSnapshot:
+def load_prices(path: str | Path | None = None) -> PriceSnapshot:
     """Read and check a price file; the bundled snapshot when ``path`` is None (read once, then cached).
 
-    ``today`` is the date no ``as_of`` may exceed (default: the real today).
+    Loading never looks at the clock: that no ``as_of`` lies in the future is checked by the tests and
+    by ``python -m course prices refresh`` (see :func:`course.datafiles.dates_after`).
     """
-    if path is None and today is None:
+    if path is None:
         return _bundled_snapshot()
-    return _load(Path(path) if path is not None else DEFAULT_PRICES_PATH, today or date.today())
+    return _load(Path(path))
 
 
 def api_price(model: str, *, provider: str | None = None) -> ApiPrice:
@@ -315,123 +268,79 @@ def gpu_rates_frame(snapshot: PriceSnapshot | None = None) -> pd.DataFrame:
 # --- loading and checking -------------------------------------------------------------------------
 
 
+def _schema(value: Any) -> int:
+    if value != SCHEMA_VERSION:
+        raise problem(
+            f"is {value!r}; this course reads {SCHEMA_VERSION}.",
+            f"Convert the file to schema {SCHEMA_VERSION}. {_REFRESH_HINT}",
+        )
+    return value
+
+
+def _snapshot_note(value: Any) -> str:
+    if not isinstance(value, str) or "snapshot" not in value.lower():
+        raise problem("must be a text saying this is a dated snapshot to refresh.", _REFRESH_HINT)
+    return value
+
+
+def _units(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise problem("must be an object.", f"Use {EXPECTED_UNITS}.")
+    for key, expected in EXPECTED_UNITS.items():
+        if value.get(key) != expected:
+            raise problem(
+                f"is {value.get(key)!r}; the course computes in {expected!r}.",
+                f"Convert the prices to {expected} and set units.{key} to {expected!r}.",
+                at=("units", key),
+            )
+    return value
+
+
+class PriceFile(BaseModel):
+    """The whole price file: its header, then the API rows and the GPU rows."""
+
+    model_config = FILE_CONFIG
+
+    schema_version: Annotated[int, BeforeValidator(_schema)]
+    snapshot: Day
+    note: Annotated[str, BeforeValidator(_snapshot_note)]
+    units: Annotated[dict[str, str], BeforeValidator(_units)]
+    api_models: tuple[ApiPrice, ...] = Field(min_length=1)
+    gpu_rates: tuple[GpuRate, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_row_each(self) -> PriceFile:
+        for key, ids in (
+            ("api_models", [(r.provider, r.model) for r in self.api_models]),
+            ("gpu_rates", [(r.provider, r.gpu) for r in self.gpu_rates]),
+        ):
+            seen: set[tuple[str, str]] = set()
+            for i, ident in enumerate(ids):
+                norm = (_norm(ident[0]), _norm(ident[1]))
+                if norm in seen:
+                    raise problem(
+                        f"repeats {ident[0]} / {ident[1]}.",
+                        "Keep one row per provider and name (delete or rename the duplicate).",
+                        at=(key, i),
+                    )
+                seen.add(norm)
+        return self
+
+
 @functools.cache
 def _bundled_snapshot() -> PriceSnapshot:
-    return _load(DEFAULT_PRICES_PATH, date.today())
+    return _load(DEFAULT_PRICES_PATH)
 
 
-def _load(path: Path, today: date) -> PriceSnapshot:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"Price file {path} does not exist.", fix=_REFRESH_HINT) from None
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-            fix="Fix the JSON syntax there (a trailing comma or a missing quote is the usual cause).",
-        ) from None
-    if not isinstance(raw, dict):
-        raise DataError(f"{path.name} must hold a JSON object at the top.", fix=_REFRESH_HINT)
-    _check_header(raw, path)
-    api_rows = _rows(raw, "api_models", path)
-    gpu_rows = _rows(raw, "gpu_rates", path)
-    api = tuple(_read_row(ApiPrice, path, "api_models", i, row, today) for i, row in enumerate(api_rows))
-    gpus = tuple(_read_row(GpuRate, path, "gpu_rates", i, row, today) for i, row in enumerate(gpu_rows))
-    _check_unique(path, "api_models", [(r.provider, r.model) for r in api])
-    _check_unique(path, "gpu_rates", [(r.provider, r.gpu) for r in gpus])
-    snapshot = _parse_date(raw["snapshot"], f"{path.name}: 'snapshot'", today)
-    return PriceSnapshot(path=path, snapshot=snapshot, note=raw["note"], api_prices=api, gpu_rates=gpus)
-
-
-def _check_header(raw: Mapping[str, Any], path: Path) -> None:
-    where = path.name
-    for key in ("schema_version", "snapshot", "note", "units", "api_models", "gpu_rates"):
-        if key not in raw:
-            raise DataError(f"{where}: the top-level key {key!r} is missing.", fix=_REFRESH_HINT)
-    if raw["schema_version"] != SCHEMA_VERSION:
-        raise DataError(
-            f"{where}: schema_version is {raw['schema_version']!r}; this course reads {SCHEMA_VERSION}.",
-            fix=f"Convert the file to schema {SCHEMA_VERSION}. {_REFRESH_HINT}",
-        )
-    if not isinstance(raw["note"], str) or "snapshot" not in raw["note"].lower():
-        raise DataError(
-            f"{where}: 'note' must be a text saying this is a dated snapshot to refresh.", fix=_REFRESH_HINT
-        )
-    units = raw["units"]
-    if not isinstance(units, dict):
-        raise DataError(f"{where}: 'units' must be an object.", fix=f"Use {EXPECTED_UNITS}.")
-    for key, expected in EXPECTED_UNITS.items():
-        if units.get(key) != expected:
-            raise DataError(
-                f"{where}: units.{key} is {units.get(key)!r}; the course computes in {expected!r}.",
-                fix=f"Convert the prices to {expected} and set units.{key} to {expected!r}.",
-            )
-
-
-def _rows(raw: Mapping[str, Any], key: str, path: Path) -> list[Any]:
-    rows = raw[key]
-    if not isinstance(rows, list) or not rows:
-        raise DataError(f"{path.name}: {key!r} must be a non-empty list of rows.", fix=_REFRESH_HINT)
-    return rows
-
-
-def _check_unique(path: Path, key: str, ids: list[tuple[str, str]]) -> None:
-    seen: set[tuple[str, str]] = set()
-    for i, ident in enumerate(ids):
-        norm = (_norm(ident[0]), _norm(ident[1]))
-        if norm in seen:
-            raise DataError(
-                f"{path.name}: {key}[{i}] repeats {ident[0]} / {ident[1]}.",
-                fix="Keep one row per provider and name (delete or rename the duplicate).",
-            )
-        seen.add(norm)
-
-
-_ADAPTERS = {ApiPrice: TypeAdapter(ApiPrice), GpuRate: TypeAdapter(GpuRate)}
-_DAY = TypeAdapter(Day)
-
-
-def _read_row(kind: type[Any], path: Path, key: str, index: int, row: Any, today: date) -> Any:
-    """One row validated by the pydantic dataclass ``kind``; the first problem as a DataError."""
-    label = ""
-    if isinstance(row, dict):
-        name = row.get("model") or row.get("gpu")
-        label = f" ({name})" if isinstance(name, str) else ""
-    where = f"{path.name}: {key}[{index}]{label}"
-    if not isinstance(row, dict):
-        raise DataError(f"{where} is not an object.", fix='Write each row as {"field": value, ...}.')
-    try:
-        return _ADAPTERS[kind].validate_python(row, context={"today": today})
-    except ValidationError as exc:
-        field, problem, fix = _first_problem(exc, kind)
-        raise DataError(f"{where}, field {field!r} {problem}", fix=fix) from None
-
-
-def _first_problem(exc: ValidationError, kind: type[Any]) -> tuple[str, str, str]:
-    """(field, problem, fix) of the error to report first: unknown fields, then missing ones, then values."""
-    fields = [f.name for f in dataclasses.fields(kind)]
-    order = {"unexpected_keyword_argument": 0, "extra_forbidden": 0, "missing_argument": 1, "missing": 1}
-    errors = sorted(exc.errors(), key=lambda e: order.get(e["type"], 2))
-    error = errors[0]
-    ctx = error.get("ctx") or {}
-    field = str(ctx.get("field") or (error["loc"][0] if error["loc"] else "?"))
-    if error["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
-        return field, "is not a known field.", _suggest(field, fields, "field")
-    if error["type"] in ("missing_argument", "missing"):
-        return field, "is missing.", f"Add it (use null where a value may be absent). {_REFRESH_HINT}"
-    if error["type"] == "course":
-        return field, error["msg"], str(ctx.get("fix", _REFRESH_HINT))
-    return field, f"is invalid: {error['msg']}.", _REFRESH_HINT
-
-
-def _parse_date(value: Any, where: str, today: date) -> date:
-    """The snapshot's own date, checked like a row's ``as_of``."""
-    try:
-        return _DAY.validate_python(value, context={"today": today})
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        fix = str((error.get("ctx") or {}).get("fix", _REFRESH_HINT))
-        raise DataError(f"{where} {error['msg']}", fix=fix) from None
+def _load(path: Path) -> PriceSnapshot:
+    data = load_data(path.name, PriceFile, data_dir=path.parent)
+    return PriceSnapshot(
+        path=path,
+        snapshot=data.snapshot,
+        note=data.note,
+        api_prices=data.api_models,
+        gpu_rates=data.gpu_rates,
+    )
 
 
 def _norm(text: str) -> str:

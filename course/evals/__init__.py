@@ -2,7 +2,8 @@
 
 - :mod:`.items`: the course's evaluation set (train and eval splits) and a learner's CSV/JSONL loader.
 - :mod:`.scoring`: valid JSON, schema conformance and correctness of one answer.
-- :mod:`.runner`: run a backend over items (optionally with schema-constrained decoding) and summarise.
+- :mod:`.runner`: run a backend over items and summarise; ``constrained=True`` decodes under each task's
+  schema on any backend that declares ``supports_json_schema`` (in-process, loopback servers, an API).
 - :mod:`.sides`: the API side (a real API, or the frontier stand-in offline) and sampling.
 - :mod:`.generate`: how the course's set was written (templates, fixed seed).
 """

@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from course.backends.base import Message
+from course.data import DATA_DIR
 from course.errors import DataError
+from course.io import read_jsonl
 
 Task = Literal["classify", "extract"]
 Difficulty = Literal["easy", "hard"]
@@ -91,7 +92,7 @@ class EvalItem:
 
 
 def _data_dir() -> Path:
-    return Path(str(resources.files("course.data").joinpath("evals")))
+    return DATA_DIR / "evals"
 
 
 def load_eval_set(split: Split = "eval") -> list[EvalItem]:
@@ -133,23 +134,10 @@ def load_items(path: str | Path) -> list[EvalItem]:
 
 
 def _jsonl_rows(path: Path):
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalSetError(
-                f"{path.name} line {n} is not valid JSON ({exc.msg} at column {exc.colno}).",
-                fix=JSONL_FIX,
-            ) from exc
-        if not isinstance(row, dict):
-            raise EvalSetError(
-                f"{path.name} line {n} is a JSON {type(row).__name__}, not an object.",
-                fix=JSONL_FIX,
-            )
-        row.setdefault("id", f"line-{n}")
-        yield f"line {n}", row
+    # a hand-written file, never appended to by a run that could be killed: a broken last line is an error
+    for line in read_jsonl(path, on_torn_tail="error", fix=JSONL_FIX, error=EvalSetError):
+        line.data.setdefault("id", f"line-{line.line}")
+        yield f"line {line.line}", line.data
 
 
 def _csv_rows(path: Path):

@@ -2,9 +2,12 @@
 
 :func:`run_eval` sends each item once (temperature 0), times it on the course's clock, scores the
 answer (:mod:`course.evals.scoring`) and returns one :class:`ItemResult` per item. With
-``constrained=True`` the local model may only emit JSON that follows the task's schema: llama.cpp
-compiles the schema into a grammar and masks every token that would break it
-(:func:`constrained_answer`). :func:`summary_frame` turns results into the lab's table.
+``constrained=True`` each request asks the backend to decode under the task's JSON schema
+(``GenerationOptions(json_schema=...)``), so any backend that declares ``supports_json_schema`` can
+run it: the in-process model (llama.cpp compiles the schema into a grammar that masks every token
+that would break it), a llama-server or llama_cpp.server on loopback, a real API's structured
+outputs. The runner itself never reaches into llama.cpp. :func:`summary_frame` turns results into
+the lab's table.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from pathlib import Path
 import pandas as pd
 
 from course.backends.base import Backend, GenerationOptions, clock
-from course.backends.inprocess import InProcessBackend
 from course.errors import ConfigError, CourseError
 from course.evals.items import EvalItem
 from course.evals.scoring import score_answer
@@ -49,43 +51,6 @@ class ItemResult:
     error: str | None = None
 
 
-def _grammar_for(item: EvalItem, cache: dict[str, object]):
-    from llama_cpp import LlamaGrammar
-
-    if item.task not in cache:
-        cache[item.task] = LlamaGrammar.from_json_schema(json.dumps(item.schema), verbose=False)
-    return cache[item.task]
-
-
-def constrained_answer(
-    backend: InProcessBackend, item: EvalItem, *, max_tokens: int = MAX_TOKENS, grammar=None
-) -> tuple[str, float, float | None, int, int]:
-    """(answer, e2e_s, ttft_s, prompt_tokens, output_tokens) with JSON-schema-constrained decoding.
-
-    The same prompt tokens as an unconstrained request; llama.cpp's grammar sampler allows only
-    tokens that keep the output a prefix of JSON matching ``item.schema``.
-    """
-    import llama_cpp
-
-    llm = backend.llama
-    grammar = grammar or _grammar_for(item, {})
-    tokens = backend.prompt_tokens(item.messages())
-    llm.reset()
-    start, first = clock(), None
-    out: list[int] = []
-    vocab = llm._model.vocab
-    for token in llm.generate(tokens, temp=0.0, grammar=grammar):
-        if llama_cpp.llama_vocab_is_eog(vocab, token):
-            break
-        out.append(token)
-        if first is None:
-            first = clock()
-        if len(out) >= max_tokens:
-            break
-    text = llm.detokenize(out).decode("utf-8", errors="replace")
-    return text, clock() - start, (first - start) if first else None, len(tokens), len(out)
-
-
 def run_eval(
     backend: Backend,
     items: Sequence[EvalItem],
@@ -98,28 +63,26 @@ def run_eval(
 ) -> list[ItemResult]:
     """Send every item to ``backend`` once and score it; an item whose request fails is kept as wrong.
 
-    ``constrained`` needs an :class:`InProcessBackend` (llama.cpp grammars run inside the sampler).
+    ``constrained`` decodes every answer under its task's JSON schema; it needs a backend that
+    declares ``supports_json_schema`` and is refused before anything is sent otherwise (a refusal per
+    item would be scored as a column of wrong answers).
     """
-    if constrained and not isinstance(backend, InProcessBackend):
+    if constrained and not getattr(backend, "supports_json_schema", False):
         raise ConfigError(
-            "Constrained decoding here runs inside llama.cpp's sampler, so it needs an InProcessBackend.",
-            fix="Pass the local InProcessBackend; for an API, ask for response_format=json_schema instead.",
+            "run_eval(constrained=True) decodes under each task's JSON schema; "
+            f"{type(backend).__name__} cannot (its supports_json_schema is not True).",
+            fix="Pass a backend that can (InProcessBackend, the backend() of a llama-server or "
+            "llama_cpp.server on loopback, an OpenAI chat model), or run with constrained=False and let "
+            "scoring check the schema.",
         )
-    grammars: dict[str, object] = {}
-    options = GenerationOptions(max_tokens=max_tokens, temperature=0.0)
+    plain = GenerationOptions(max_tokens=max_tokens, temperature=0.0)
+    by_schema: dict[str, GenerationOptions] = {}  # one checked copy of each schema
     results = []
     for item in _bar(items, progress, desc=label):
         error = None
         try:
-            if constrained:
-                answer, e2e, ttft, n_in, n_out = constrained_answer(
-                    backend,  # type: ignore[arg-type]
-                    item,
-                    max_tokens=max_tokens,
-                    grammar=_grammar_for(item, grammars),
-                )
-            else:
-                answer, e2e, ttft, n_in, n_out = _timed(backend, item, options)
+            options = _schema_options(plain, item, by_schema) if constrained else plain
+            answer, e2e, ttft, n_in, n_out = _timed(backend, item, options)
         except CourseError as exc:
             answer, e2e, ttft, n_in, n_out, error = (
                 "",
@@ -139,6 +102,16 @@ def run_eval(
         if on_result is not None:
             on_result(result)
     return results
+
+
+def _schema_options(
+    plain: GenerationOptions, item: EvalItem, cache: dict[str, GenerationOptions]
+) -> GenerationOptions:
+    """``plain`` with ``item``'s schema, built once per schema (building checks and copies it)."""
+    key = json.dumps(item.schema, sort_keys=True)
+    if key not in cache:
+        cache[key] = dataclasses.replace(plain, json_schema=item.schema)
+    return cache[key]
 
 
 def _timed(backend: Backend, item: EvalItem, options: GenerationOptions):

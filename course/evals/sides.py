@@ -14,13 +14,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from course.backends.base import Backend
-from course.config import load_settings
+from course.config import DEFAULT_API_MODEL, load_settings
 from course.economics.prices import ApiPrice, api_price
 from course.errors import DataError
 from course.evals.items import EvalItem
 from course.models.embedded import STANDIN_LABEL, STANDIN_NAME
-
-DEFAULT_API_MODEL = "gpt-4.1-mini"
 
 
 @dataclass
@@ -48,7 +46,7 @@ class ApiSide:
 def api_side(*, default_model: str = DEFAULT_API_MODEL, timeout_s: float = 60.0) -> ApiSide:
     """The real API when one is configured, else the frontier stand-in on a loopback server."""
     settings = load_settings()
-    if settings.openai_api_key or settings.openai_base_url:
+    if settings.real_api_configured:
         from course.backends.api import ApiBackend
 
         model = settings.api_model or default_model

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -23,9 +22,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from course.config import load_settings
+from course.config import DEFAULT_API_MODEL, load_settings
 from course.environment import machine_info
 from course.errors import ConfigError
+from course.io import write_text_atomically
 
 SCHEMA_VERSION = 2  # 2: the lab's numbers are under "headline" (1 said "figures")
 Mode = Literal["offline", "real API"]
@@ -221,34 +221,40 @@ def save_headline(
     return write_text_atomically(lab_file(lab, folder), json.dumps(record, indent=1, ensure_ascii=False))
 
 
-def write_text_atomically(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so a reader (or a run killed
-    mid-write) sees the old file or the new one, never half of one. Creates the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, suffix=".partial", delete=False, encoding="utf-8"
-    ) as fh:
-        fh.write(text)
-    Path(fh.name).replace(path)
-    return path
+@dataclass(frozen=True)
+class Problem:
+    """Why a file did not load: which file (its name in the folder, or the folder itself when it is missing)
+    and what is wrong with it, kept apart so that a reader can name the file its own way (the workshop's
+    pool names it inside a participant's zip) without parsing the text back. ``str()`` gives the line."""
+
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
 
 
 @dataclass(frozen=True)
 class LoadedResults:
-    """What one results folder holds: the labs that loaded, and a line for each that did not."""
+    """What one results folder holds: the labs that loaded, and a :class:`Problem` for each that did not."""
 
     folder: Path
     labs: dict[str, SavedLab] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     typed: dict[str, _Headline] = field(default_factory=dict, repr=False)  # validated once, when read
 
     def headline(self, lab: str) -> Any | None:
-        """That lab's typed headline numbers (e.g. :class:`Lab04Headline`), or None when it is missing or broken."""
+        """That lab's typed headline numbers (e.g. :class:`Lab04Headline`); None when missing or broken."""
         return self.typed.get(lab)
 
     @property
     def missing(self) -> list[str]:
         return [lab for lab in HEADLINE_BY_LAB if lab not in self.labs]
+
+    def problem_for(self, lab: str) -> Problem | None:
+        """Why lab ``lab``'s file did not load (None: it loaded, or there is no file)."""
+        name = lab_file(lab, self.folder).name
+        return next((p for p in self.problems if p.file == name), None)
 
 
 def read_headlines(folder: str | Path) -> LoadedResults:
@@ -256,7 +262,9 @@ def read_headlines(folder: str | Path) -> LoadedResults:
     folder = Path(folder)
     loaded = LoadedResults(folder=folder)
     if not folder.is_dir():
-        loaded.problems.append(f"{folder}: no such folder (run the labs, or pass the folder they saved into)")
+        loaded.problems.append(
+            Problem(str(folder), "no such folder (run the labs, or pass the folder they saved into)")
+        )
         return loaded
     for lab in HEADLINE_BY_LAB:
         path = lab_file(lab, folder)
@@ -264,7 +272,7 @@ def read_headlines(folder: str | Path) -> LoadedResults:
             continue
         problem = _load_one(path, lab, loaded)
         if problem:
-            loaded.problems.append(f"{path.name}: {problem}")
+            loaded.problems.append(Problem(path.name, problem))
     return loaded
 
 
@@ -316,9 +324,9 @@ def local_usd_per_mtok(folder: str | Path | None = None) -> tuple[float, str]:
 def api_mode() -> str:
     """One line saying which mode a lab runs in (never shows the key)."""
     settings = load_settings()
-    if settings.openai_api_key or settings.openai_base_url:
+    if settings.real_api_configured:
         where = settings.openai_base_url or "https://api.openai.com/v1"
-        model = settings.api_model or "the lab's default model"
+        model = settings.api_model or DEFAULT_API_MODEL  # what the labs call (course.evals.api_side)
         return f"Mode: REAL API ({model} at {where}); the API side is billed by your provider."
     return (
         "Mode: OFFLINE. No OPENAI_API_KEY is set, so the API side is the frontier stand-in (offline): "

@@ -15,10 +15,14 @@ else from the model's tokenizer, never from the number of chunks: ``usage_source
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from course.backends.base import ChatStream, TokenUsage
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +57,25 @@ class RequestMetrics:
         return record
 
     @classmethod
-    def from_record(cls, record: dict[str, object]) -> RequestMetrics:
+    def from_record(cls, record: Mapping[str, Any]) -> RequestMetrics:
         """Rebuild from :meth:`to_record` output (unknown keys are ignored)."""
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in record.items() if k in names}
-        values["itl_s"] = tuple(values.get("itl_s") or ())  # type: ignore[arg-type]
-        return cls(**values)  # type: ignore[arg-type]
+        values["itl_s"] = tuple(values.get("itl_s") or ())
+        return cls(**values)
+
+
+class RequestLabels(TypedDict, total=False):
+    """The fields that identify a request in :class:`RequestMetrics`, as keyword arguments of
+    :func:`metrics_from_stream` and :func:`failed_metrics` (the first defaults any left out)."""
+
+    run_id: str
+    request_id: int
+    prompt_id: str
+    backend: str
+    model: str
+    concurrency: int
+    started_at: str
 
 
 # -- pure functions on timestamps -------------------------------------------------------------
@@ -141,11 +158,13 @@ def metrics_from_stream(
     stream: ChatStream,
     *,
     usage: TokenUsage | None = None,
-    **labels: object,
+    offset_s: float = 0.0,
+    **labels: Unpack[RequestLabels],
 ) -> RequestMetrics:
     """Metrics of a fully consumed :class:`ChatStream`; ``usage`` overrides ``stream.usage``.
 
-    ``labels`` are the identifying fields of :class:`RequestMetrics` (run_id, backend, model, ...).
+    ``labels`` are the identifying fields of :class:`RequestMetrics` (run_id, backend, model, ...);
+    ``offset_s``: when it was sent, after the run started.
     """
     if stream.started_s is None or stream.finished_s is None:
         raise ValueError("The stream has not been read to the end; iterate it (or call .consume()) first.")
@@ -159,10 +178,12 @@ def metrics_from_stream(
         chunk_texts=[c.text for c in stream.chunks],
         usage=usage,
         finish_reason=stream.finish_reason,
-        **labels,  # type: ignore[arg-type]
+        offset_s=offset_s,
+        **labels,
     )
 
 
-def failed_metrics(error: str, **labels: object) -> RequestMetrics:
-    """A record for a request that failed: ``ok=False`` and the error text, no timings."""
-    return RequestMetrics(ok=False, error=error, **labels)  # type: ignore[arg-type]
+def failed_metrics(error: str, *, offset_s: float, **labels: Unpack[RequestLabels]) -> RequestMetrics:
+    """A record for a request that failed: ``ok=False`` and the error text, no timings. Every label is
+    needed (a TypeError names a missing one)."""
+    return RequestMetrics(ok=False, error=error, offset_s=offset_s, **labels)

@@ -17,16 +17,17 @@ file order, for teaching what a burst of long prompts does to prefill.
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, Field
+
 from course.backends.base import Message
+from course.datafiles import FILE_CONFIG, data_path, load_data
 from course.errors import ConfigError, DataError
 
 PromptOrder = Literal["random", "fixed"]
@@ -48,28 +49,24 @@ class Prompt:
         return [{"role": "user", "content": content}]
 
 
+class _PromptFile(BaseModel):
+    """A prompt set's file: ``{"prompts": [{"id", "text", "length"}, ...]}``, read by course.datafiles."""
+
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    prompts: tuple[Prompt, ...] = Field(min_length=1)
+
+
 def load_prompts(path: str | Path | None = None, *, lengths: tuple[str, ...] | None = None) -> list[Prompt]:
     """The bundled prompt set (course/data/prompts.json) or a JSON file of the same shape.
 
     The file holds ``{"prompts": [{"id", "text", "length"}, ...]}``; ``lengths`` keeps only
     some lengths (``("short",)``).
     """
-    try:
-        if path is None:
-            raw = resources.files("course.data").joinpath("prompts.json").read_text(encoding="utf-8")
-            where = "course/data/prompts.json"
-        else:
-            raw = Path(path).read_text(encoding="utf-8")
-            where = str(path)
-        items = json.loads(raw)["prompts"]
-        prompts = [
-            Prompt(id=str(p["id"]), text=str(p["text"]), length=str(p.get("length", ""))) for p in items
-        ]
-    except (OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise DataError(
-            f"Could not read a prompt set from {path or 'the bundled prompts'}: {exc}",
-            fix='Give a JSON file shaped like {"prompts": [{"id": "a", "text": "...", "length": "short"}]}.',
-        ) from exc
+    file = data_path("prompts.json") if path is None else Path(path)
+    where = str(file)
+    prompts = list(load_data(file.name, _PromptFile, data_dir=file.parent).prompts)
     if lengths is not None:
         prompts = [p for p in prompts if p.length in lengths]
     if not prompts:
@@ -77,7 +74,7 @@ def load_prompts(path: str | Path | None = None, *, lengths: tuple[str, ...] | N
     return prompts
 
 
-def as_prompts(prompts: list[Prompt] | list[str] | None) -> list[Prompt]:
+def as_prompts(prompts: Sequence[Prompt] | Sequence[str] | None) -> list[Prompt]:
     """Accept prompt objects, plain strings (ids p0, p1, ...) or None (the bundled set)."""
     if prompts is None:
         return load_prompts()

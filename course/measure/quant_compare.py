@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from course.backends.base import GenerationOptions
+from course.backends.base import GenerationOptions, Message
 from course.backends.inprocess import InProcessBackend
+from course.errors import BackendError
 from course.measure.metrics import metrics_from_stream
 from course.models.embedded import ensure_embedded_model
 from course.models.quantize import BITS_PER_WEIGHT, Quant
@@ -46,7 +47,7 @@ def compare_quants(
     """
     if speed_tokens < 2 or repeats < 1:
         raise ValueError("speed_tokens must be ≥ 2 (speed is measured after the first token), repeats ≥ 1")
-    messages = [{"role": "user", "content": question}]
+    messages: list[Message] = [{"role": "user", "content": question}]
     runs: list[QuantRun] = []
     for quant in tqdm(quants, desc="quantizations"):
         path = (paths or {}).get(quant) or ensure_embedded_model(quant)
@@ -55,12 +56,19 @@ def compare_quants(
         load_s = time.perf_counter() - start
         with backend:
             answer = backend.chat(messages, options=GenerationOptions(max_tokens=64)).text
-            ttfts, speeds = [], []
+            ttfts: list[float] = []
+            speeds: list[float] = []
             for _ in range(repeats):
                 stream = backend.chat(
                     messages, options=GenerationOptions(max_tokens=speed_tokens, ignore_eos=True)
                 )
                 metrics = metrics_from_stream(stream)
+                if metrics.ttft_s is None or metrics.tpot_s is None:  # fewer than 2 tokens came back
+                    raise BackendError(
+                        f"The {quant} model returned {metrics.output_tokens} token(s) where "
+                        f"{speed_tokens} were asked for: no speed to measure.",
+                        fix="Check that the model file loads and generates (course.models.embedded).",
+                    )
                 ttfts.append(metrics.ttft_s)
                 speeds.append(1.0 / metrics.tpot_s)
         runs.append(

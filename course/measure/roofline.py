@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from pydantic import model_validator
 
-from course.dated_rows import load_rows
+from course.datafiles import Day, Positive, RowsFile, Source, Text, data_row, load_data, problem
 from course.errors import ConfigError, DataError
 
 
@@ -43,13 +44,48 @@ class Roofline:
         return self.measured_tokens_per_s / self.roof_tokens_per_s
 
 
-@dataclass(frozen=True)
+@data_row
 class GpuBandwidth:
-    gpu: str
-    memory_bandwidth_gb_s: float
-    memory_gb: float
-    as_of: object
-    source: str
+    """A GPU's peak memory bandwidth from its maker's datasheet (a row of ``course/data/gpu_bandwidth.json``).
+
+    ``nvidia_smi_name``: the words ``nvidia-smi`` prints for the card (``bench/gpu_offload.py`` matches
+    them as whole words). ``unverified``: why a figure has no source page yet (copied from elsewhere).
+    """
+
+    gpu: Text
+    memory_bandwidth_gb_s: Positive
+    memory_gb: Positive
+    as_of: Day
+    source: Source | None = None
+    unverified: str | None = None
+    nvidia_smi_name: str | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> GpuBandwidth:
+        if not self.source and not (self.unverified or "").strip():
+            raise problem(
+                "is missing, and 'unverified' does not say why.",
+                "Give the datasheet page (https://...), or say in 'unverified' why there is none yet.",
+                field="source",
+            )
+        return self
+
+
+class GpuBandwidthFile(RowsFile[GpuBandwidth]):
+    """``course/data/gpu_bandwidth.json``: one row per GPU, names and nvidia-smi names unique."""
+
+    @model_validator(mode="after")
+    def _unique(self) -> GpuBandwidthFile:
+        for key in ("gpu", "nvidia_smi_name"):
+            seen: set[str] = set()
+            for i, row in enumerate(self.rows):
+                name = getattr(row, key)
+                if name in seen:
+                    raise problem(f"repeats {name!r}.", "Keep one row per GPU.", at=("rows", i, key))
+                if name:
+                    seen.add(name)
+        return self
 
 
 def measure_bandwidth_gb_s(*, buffer_mib: int = 128, repeats: int = 3) -> float:
@@ -91,16 +127,9 @@ def roofline(*, bandwidth_gb_s: float, bytes_per_token: int, measured_tokens_per
 
 
 def gpu_bandwidths(*, data_dir: Path | None = None) -> dict[str, GpuBandwidth]:
-    """GPU name -> its memory bandwidth (datasheet figures, dated and sourced)."""
-    rows, _ = load_rows(
-        "gpu_bandwidth.json", required=("gpu", "memory_bandwidth_gb_s", "memory_gb"), data_dir=data_dir
-    )
-    return {
-        r["gpu"]: GpuBandwidth(
-            r["gpu"], float(r["memory_bandwidth_gb_s"]), float(r["memory_gb"]), r["as_of"], r["source"]
-        )
-        for r in rows
-    }
+    """GPU name -> its memory bandwidth (datasheet figures, dated; sourced, or marked unverified)."""
+    rows = load_data("gpu_bandwidth.json", GpuBandwidthFile, data_dir=data_dir).rows
+    return {r.gpu: r for r in rows}
 
 
 def gpu_bandwidth(gpu: str) -> GpuBandwidth:

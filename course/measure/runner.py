@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 from course.backends.base import Backend, GenerationOptions, Message, clock
 from course.errors import CourseError
 from course.measure.metrics import (
+    RequestLabels,
     RequestMetrics,
     failed_metrics,
     metrics_from_stream,
@@ -81,28 +82,29 @@ def time_request(
     *,
     options: GenerationOptions = TIMING_OPTIONS,
     origin_s: float | None = None,
-    labels: dict[str, object] | None = None,
+    labels: RequestLabels | None = None,
 ) -> RequestMetrics:
     """Send one request, read its stream to the end and return its metrics.
 
     ``origin_s`` (on :data:`clock`) is the run's start, for ``offset_s``. A :class:`CourseError`
     becomes a failed record (``ok=False``, ``error`` = the course's message and fix).
     """
-    labels = {"run_id": "", "request_id": 0, "prompt_id": "", "concurrency": 1, **(labels or {})}
-    if "backend" not in labels or "model" not in labels:
-        labels["backend"], labels["model"] = backend_label(backend)
+    given: RequestLabels = labels or {}
+    full: RequestLabels = {"run_id": "", "request_id": 0, "prompt_id": "", "concurrency": 1, **given}
+    if "backend" not in full or "model" not in full:
+        full["backend"], full["model"] = backend_label(backend)
     stream = backend.stream_chat(messages, options=options)
     started_at = utc_now_iso()
     sent_s = clock()
-    labels.setdefault("started_at", started_at)
+    full.setdefault("started_at", started_at)
     try:
         for _ in stream:
             pass
     except CourseError as exc:
         offset = sent_s - origin_s if origin_s is not None else 0.0
-        return failed_metrics(f"{type(exc).__name__}: {exc}", offset_s=offset, **labels)
+        return failed_metrics(f"{type(exc).__name__}: {exc}", offset_s=offset, **full)
     offset = (stream.started_s or sent_s) - origin_s if origin_s is not None else 0.0
-    return metrics_from_stream(stream, offset_s=offset, **labels)  # every backend sets stream.usage
+    return metrics_from_stream(stream, offset_s=offset, **full)  # every backend sets stream.usage
 
 
 def make_jobs(
@@ -129,7 +131,7 @@ def execute_jobs(
     *,
     options: GenerationOptions,
     recorder: JsonlRecorder,
-    base_labels: dict[str, object],
+    base_labels: RequestLabels,
     on_result: Callable[[RequestMetrics], None] | None = None,
     progress: tqdm | None = None,
 ) -> list[RequestMetrics]:
@@ -154,7 +156,7 @@ def execute_jobs(
                 if not pending:
                     return
                 job = pending.pop()
-            labels = {
+            labels: RequestLabels = {
                 "backend": name,
                 "model": model,
                 **base_labels,  # may rename the backend (``label=``)
@@ -219,7 +221,7 @@ def run_workload(
     """
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
-    chosen = as_prompts(list(prompts) if prompts is not None else None)
+    chosen = as_prompts(prompts)
     opts = options or TIMING_OPTIONS
     run_id = run_id or new_run_id()
     warm_up(backend, chosen, n=warmup, options=opts)

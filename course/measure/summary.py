@@ -92,10 +92,10 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def wall_time_s(requests: Iterable[RequestMetrics]) -> float:
     """First send to last finish over the successful requests (NaN when none succeeded)."""
-    ok = [m for m in requests if m.ok and m.e2e_s is not None]
-    if not ok:
+    spans = [(m.offset_s, m.offset_s + e2e_s) for m in requests if m.ok and (e2e_s := m.e2e_s) is not None]
+    if not spans:
         return math.nan
-    return max(m.offset_s + m.e2e_s for m in ok) - min(m.offset_s for m in ok)  # type: ignore[operator]
+    return max(end for _, end in spans) - min(start for start, _ in spans)
 
 
 def metric_values(requests: Sequence[RequestMetrics], metric: str) -> list[float]:

@@ -111,18 +111,22 @@ def sweep_concurrency(
     if not levels:
         raise ConfigError("No concurrency levels given.", fix="Pass levels such as (1, 2, 4).")
     n = requests_per_level or 2 * max(levels)
-    chosen = as_prompts(list(prompts) if prompts is not None else None)
+    chosen = as_prompts(prompts)
     drawn = draw_prompts(chosen, n, order=order, seed=seed)
     recorded_seed = seed if order == "random" else None
     mix = describe_mix(drawn)
     opts = options or TIMING_OPTIONS
     run_id = run_id or new_run_id()
-    factory = backend if callable(backend) and not isinstance(backend, Backend) else None
-    first = factory() if factory else backend  # type: ignore[operator]
+    factory: Callable[[], Backend] | None
+    if isinstance(backend, Backend):
+        factory, first = None, backend
+    else:
+        factory = backend
+        first = factory()
     made: list[Backend] = [first] if factory else []
     try:
         for level in levels:
-            check_concurrency(first, level)  # type: ignore[arg-type]
+            check_concurrency(first, level)
         results: list[RequestMetrics] = []
         summaries: list[LatencySummary] = []
         with (
@@ -136,10 +140,10 @@ def sweep_concurrency(
                     # a new client connects inside its warm-up, not inside a timed request's TTFT
                     warm_up(made[-1], chosen, n=min(warmup, 1), options=opts)
                 workers = made[:level] if factory else [first] * level
-                warm_up(first, chosen, n=warmup, options=opts)  # type: ignore[arg-type]
+                warm_up(first, chosen, n=warmup, options=opts)
                 jobs = make_jobs(drawn, n=n, run_id=run_id, salt=salt, first_id=index * n)
                 level_results = execute_jobs(
-                    workers,  # type: ignore[arg-type]
+                    workers,
                     jobs,
                     options=opts,
                     recorder=recorder,

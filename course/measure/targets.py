@@ -57,6 +57,7 @@ def bench_target(
     kind: TargetKind,
     *,
     model: str | Path | None = None,
+    api_model: str | None = None,
     max_tokens: int = 64,
     n_threads: int | None = None,
     threads_batch: int | None = None,
@@ -65,12 +66,26 @@ def bench_target(
 ) -> Iterator[Target]:
     """Open what ``kind`` names, yield it as a :class:`Target`, and close/stop it afterwards.
 
+    ``model`` is a GGUF (a path, a catalogue name, ``embedded[:QUANT]``, ``synthetic:NAME[:QUANT]``;
+    None: ``COURSE_MODEL``, else the embedded model) for the three kinds that run one; ``api_model`` is
+    the API's model id, for ``kind="api"`` only. Passing the other one is an error, not ignored.
+
     - ``inprocess``: an in-process :class:`~course.backends.inprocess.InProcessBackend` (concurrency 1 only).
     - ``api``: :class:`~course.backends.api.ApiBackend` from OPENAI_BASE_URL / OPENAI_API_KEY;
-      ``model`` is the API's model name (else COURSE_API_MODEL).
+      ``api_model`` (else COURSE_API_MODEL).
     - ``server``: llama-cpp-python's ``llama_cpp.server`` on loopback (serves one request at a time).
     - ``llama-server``: llama.cpp's ``llama-server`` with ``parallel`` slots (``make llama-server``).
     """
+    if kind == "api" and model is not None:
+        raise ConfigError(
+            f"model={str(model)!r} names a GGUF to run; kind='api' runs none.",
+            fix=f"Pass the API's model id as api_model={str(model)!r}.",
+        )
+    if kind != "api" and api_model is not None:
+        raise ConfigError(
+            f"api_model={api_model!r} is for kind='api'; kind={kind!r} runs a GGUF.",
+            fix="Pass the GGUF as model= (a path, a catalogue name, embedded[:QUANT], synthetic:NAME).",
+        )
     if kind == "inprocess":
         path = resolve_model(model)
         backend = InProcessBackend(
@@ -84,12 +99,11 @@ def bench_target(
     elif kind == "api":
         from course.backends.api import ApiBackend
 
-        name = str(model) if model is not None else None
-        probe = ApiBackend(name)  # raises MissingKeyError / ConfigError now, before any timing
+        probe = ApiBackend(api_model)  # raises MissingKeyError / ConfigError now, before any timing
         probe.close()
 
         def make_api() -> Backend:
-            return ApiBackend(name)
+            return ApiBackend(api_model)
 
         yield Target(kind, make_api, f"api ({probe.info().base_url})", probe.model)
     elif kind == "server":

@@ -61,7 +61,8 @@ def answers_file(folder: Path) -> Path:
 
 def save_answers(answers: FrameworkAnswers, folder: Path | None = None) -> Path:
     """Write ``answers`` to ``folder`` (default: the results folder) atomically; returns the path."""
-    from course.labs.results import results_dir, write_text_atomically
+    from course.io import write_text_atomically
+    from course.labs.results import results_dir
 
     return write_text_atomically(answers_file(folder or results_dir()), answers.model_dump_json(indent=1))
 

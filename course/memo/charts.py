@@ -22,9 +22,9 @@ from course.plots.palette import BLACK, BLUE, GREEN, ORANGE, VERMILION
 LOCAL, API, REAL_API = BLUE, ORANGE, GREEN
 
 
-def _panels(n: int, height: float = 2.6) -> list[Axes]:
+def _panels(n: int, height: float = 2.6) -> tuple[Figure, list[Axes]]:
     fig = Figure(figsize=(3.4 * n + 0.4, height), layout="constrained")
-    return list(fig.subplots(1, n, squeeze=False)[0])
+    return fig, list(fig.subplots(1, n, squeeze=False)[0])
 
 
 def _bars(ax: Axes, labels: list[str], values: list[float], colours: list[str], fmt: str) -> None:
@@ -43,7 +43,7 @@ def speed_chart(
     n = (2 if lab02 else 1 if lab01 else 0) + (1 if lab03 else 0)
     if n == 0:
         return None
-    axes = _panels(n)
+    fig, axes = _panels(n)
     k = 0
     if lab02:
         sides = [("local (lab 02)", lab02.local_ttft_p50_s, lab02.local_tpot_p50_s, LOCAL)]
@@ -79,7 +79,7 @@ def speed_chart(
         ax.set_ylabel("aggregate tokens/s")
         ax.set_title(f"Throughput under load (lab 03)\n{lab03.server}", fontsize="small")
         ax.grid(alpha=0.3)
-    return axes[0].figure  # type: ignore[return-value]
+    return fig
 
 
 def cost_chart(
@@ -87,11 +87,11 @@ def cost_chart(
 ) -> Figure | None:
     """Monthly cost vs volume, break-even and your volume marked (lab 04); USD per correct answer (lab 05)."""
     setup = self_host_setup(lab04) if lab04 else None
-    priced = [s for s in lab05.sides if s.usd_per_correct_answer is not None] if lab05 else []
+    priced = [(s, usd) for s in lab05.sides if (usd := s.usd_per_correct_answer) is not None] if lab05 else []
     n = (1 if setup else 0) + (1 if priced else 0)
     if n == 0:
         return None
-    axes = _panels(n, height=2.8)
+    fig, axes = _panels(n, height=2.8)
     k = 0
     if lab04 and setup:
         plan, ax = api_plan(lab04), axes[0]
@@ -115,10 +115,10 @@ def cost_chart(
         ax.legend(fontsize="xx-small", loc="upper left")
         k = 1
     if priced:
-        colours = [API if s.side == "API" else LOCAL for s in priced]
-        labels = [f"{s.label}: {s.accuracy * 100:.0f}% right" for s in priced]
-        values = [s.usd_per_correct_answer * 1000 for s in priced]  # type: ignore[operator]
+        colours = [API if s.side == "API" else LOCAL for s, _ in priced]
+        labels = [f"{s.label}: {s.accuracy * 100:.0f}% right" for s, _ in priced]
+        values = [usd * 1000 for _, usd in priced]
         _bars(axes[k], labels, values, colours, "{:.3g}")
         axes[k].set_ylabel("USD per 1,000 correct answers")
         axes[k].set_title("Cost per correct answer (lab 05)", fontsize="small")
-    return axes[0].figure  # type: ignore[return-value]
+    return fig

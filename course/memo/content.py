@@ -297,9 +297,12 @@ def _frameworks(comparison: Comparison | None, inputs: MemoInputs) -> Section:
 
 def _matrix_how(matrix: Decision) -> str:
     scores = ", ".join(f"{s.title} {s.score}" for s in matrix.scores)
-    how = f"{matrix.total}/30 ({scores}); band {matrix.band.low}-{matrix.band.high}"
-    if matrix.band and matrix.recommendation is not matrix.band.recommendation:
-        how += f". {matrix.reasons[0]}"  # the override that replaced the band's answer
+    how = f"{matrix.total}/30 ({scores})"
+    band = matrix.band
+    if band is not None:
+        how += f"; band {band.low}-{band.high}"
+        if matrix.recommendation is not band.recommendation:
+            how += f". {matrix.reasons[0]}"  # the override that replaced the band's answer
     return how
 
 

@@ -40,22 +40,20 @@ def api_plan(lab04: Lab04Headline) -> ApiPlan:
 
 def self_host_setup(lab04: Lab04Headline) -> SelfHostSetup | None:
     """Lab 04's GPU replica, or None when its file lacks the assumptions (saved by an older lab 04)."""
-    needed = (
-        lab04.gpu_aggregate_tokens_per_s,
-        lab04.utilisation,
-        lab04.engineering_hours_per_month,
-        lab04.staff_usd_per_hour,
-    )
-    if any(value is None for value in needed):
+    throughput = lab04.gpu_aggregate_tokens_per_s
+    utilisation = lab04.utilisation
+    engineering_hours = lab04.engineering_hours_per_month
+    staff_usd_per_hour = lab04.staff_usd_per_hour
+    if throughput is None or utilisation is None or engineering_hours is None or staff_usd_per_hour is None:
         return None
     return SelfHostSetup(
         usd_per_gpu_hour=lab04.gpu_usd_per_hour,
-        throughput_tokens_per_s=lab04.gpu_aggregate_tokens_per_s,
-        utilisation=lab04.utilisation,
-        engineering_hours_per_month=lab04.engineering_hours_per_month,
-        staff_usd_per_hour=lab04.staff_usd_per_hour,
+        throughput_tokens_per_s=throughput,
+        utilisation=utilisation,
+        engineering_hours_per_month=engineering_hours,
+        staff_usd_per_hour=staff_usd_per_hour,
         label=f"{lab04.served_model} on {lab04.gpu}",
-    )  # type: ignore[arg-type]  # checked for None above
+    )
 
 
 def volume_cost(lab04: Lab04Headline, tokens_per_day: float) -> VolumeCost | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.errors import ConfigError
+from course.io import make_folder
 from course.memo.document import Memo
 from course.memo.render import figure_file, png_bytes, to_html, to_markdown
 
@@ -23,14 +24,7 @@ class MemoFiles:
 
 def write_memo(memo: Memo, folder: str | Path) -> MemoFiles:
     """Write the memo's Markdown, HTML and PNG figures into ``folder`` (created if needed)."""
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(
-            f"Cannot create the memo folder {folder}: {exc.strerror}.",
-            fix="Pass --out a folder you can write.",
-        ) from None
+    folder = make_folder(folder, what="memo folder", error=ConfigError)
     figures = []
     for name in FIGURE_NAMES:
         path = folder / figure_file(name)

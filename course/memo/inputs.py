@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.labs.results import HEADLINE_BY_LAB, LoadedResults, lab_file, read_headlines
+from course.labs.results import HEADLINE_BY_LAB, LoadedResults, read_headlines
 from course.memo.answers import FrameworkAnswers, answers_file, load_answers
 
 LAB_TITLES = {
@@ -57,7 +57,8 @@ class MemoInputs:
                 lines.append(f"Lab {lab} results unreadable ({problem}): {WITHOUT_LAB[lab]}")
             else:
                 lines.append(f"Lab {lab} not run: {WITHOUT_LAB[lab]}")
-        lines += [f"Results folder: {p}" for p in self.results.problems if not p.startswith("lab")]
+        of_labs = {self.results.problem_for(lab) for lab in HEADLINE_BY_LAB}
+        lines += [f"Results folder: {p}" for p in self.results.problems if p not in of_labs]
         if self.answers is None and not self.answers_path.exists():
             name = self.answers_path.name
             lines.append(f"Framework answers not saved (lab 07 saves {name}): {WITHOUT_ANSWERS}")
@@ -67,8 +68,8 @@ class MemoInputs:
 
     def problem_for(self, lab: str) -> str | None:
         """The line saying why lab ``lab``'s file did not load (None: it loaded, or there is no file)."""
-        name = lab_file(lab, self.results.folder).name
-        return next((p for p in self.results.problems if p.startswith(f"{name}:")), None)
+        problem = self.results.problem_for(lab)
+        return None if problem is None else str(problem)
 
 
 def load_inputs(results_folder: str | Path, *, answers_path: str | Path | None = None) -> MemoInputs:

@@ -18,6 +18,7 @@ from course.memo.numbers import percent, tokens, usd
 from course.teaching.decision import Comparison, Recommendation
 
 Lean = Literal["open", "API", "mixed"]
+Side = Literal["open", "API"]  # a side a measurement can favour
 
 LEANS: dict[Recommendation, Lean] = {
     Recommendation.CLOSED_API: "API",
@@ -38,7 +39,7 @@ class Evidence:
     """One measured finding and the side it favours (None: the measurement cannot tell)."""
 
     topic: str
-    leans: Literal["open", "API"] | None
+    leans: Side | None
     finding: str
 
 
@@ -109,7 +110,7 @@ def per_correct_evidence(lab05: Lab05Headline) -> Evidence | None:
     if a is None and b is None:
         return Evidence(topic, None, "Neither side answered any item correctly.")
     if a is None or b is None:
-        winner = "API" if a is None else "open"
+        winner: Side = "API" if a is None else "open"
         loser = local.label if a is None else api.label
         return Evidence(topic, winner, f"{loser} answered no item correctly.")
     finding = f"{local.label} {usd(a * 1000)} vs {api.label} {usd(b * 1000)} per 1,000 correct answers."
@@ -137,8 +138,8 @@ def headline(comparison: Comparison | None, evidence: list[Evidence]) -> str:
             why = f"All three frameworks point that way ({named})"
         against = [e for e in leaning if e.leans != lean]
         if against:
-            sides = {e.leans for e in against}
-            side = SIDE_WORDS[sides.pop()]  # type: ignore[index]  # only the other side is left
+            sides = {e.leans for e in against if e.leans is not None}
+            side = SIDE_WORDS[sides.pop()]  # only the other side is left
             names = _and([e.topic for e in against])
             verb = "favours" if len(against) == 1 else "favour"
             if len(against) >= 2 and len(against) == len(leaning):  # numbers over answers
@@ -155,7 +156,7 @@ def headline(comparison: Comparison | None, evidence: list[Evidence]) -> str:
         if leaning:
             return f"{opening}.** {why}, and your measurements ({topics}) do not contradict it."
         return f"{opening}.** {why}; no measurement here tests it yet."
-    sides = {e.leans for e in leaning}
+    sides = {e.leans for e in leaning if e.leans is not None}
     if directions == {"mixed"} or len(sides) != 1:
         start = (
             f"**{comparison.decisions[0].recommendation}.**"
@@ -167,7 +168,7 @@ def headline(comparison: Comparison | None, evidence: list[Evidence]) -> str:
             + (f"your measurements ({topics}) pull different ways: " if len(sides) > 1 else "")
             + "split the workload by kind of request and decide each part on what you measured."
         )
-    side = SIDE_WORDS[sides.pop()]  # type: ignore[index]
+    side = SIDE_WORDS[sides.pop()]
     return (
         f"**Lean to {side}, and split the workload where you can.** The frameworks disagree ({named}); "
         f"your measurements ({topics}) all favour {side}."

@@ -3,54 +3,50 @@
 from __future__ import annotations
 
 import difflib
-import json
-from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
 
 from course.config import load_settings
-from course.errors import DataError, ModelFetchError, ModelNotFoundError
+from course.datafiles import FILE_CONFIG, Day, HttpsUrl, Positive, Text, data_row, load_data
+from course.errors import ModelFetchError, ModelNotFoundError
 
 
-@dataclass(frozen=True)
+@data_row
 class CatalogueModel:
     """One downloadable model: where it lives on the hub, how big it is, and its licence."""
 
-    name: str
-    repo_id: str
-    filename: str
-    params_b: float
-    quant: str
-    file_size_gb: float
-    licence: str
+    name: Text
+    repo_id: Text
+    filename: Annotated[str, StringConstraints(pattern=r"\.gguf$")]
+    params_b: Positive
+    quant: Text
+    file_size_gb: Positive
+    licence: Text
     licence_restriction: str
-    licence_url: str
+    licence_url: HttpsUrl
 
     def local_path(self, models_dir: Path | None = None) -> Path:
         return (models_dir or load_settings().models_dir) / self.filename
 
 
+class CatalogueFile(BaseModel):
+    """``course/data/models.json``: the catalogue, dated, its sources named."""
+
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    as_of: Day
+    source: Text
+    models: tuple[CatalogueModel, ...] = Field(min_length=1)
+
+
 @cache
-def catalogue() -> tuple[CatalogueModel, ...]:
-    """Every catalogue entry, validated."""
-    raw = json.loads(resources.files("course.data").joinpath("models.json").read_text(encoding="utf-8"))
-    models = []
-    for i, row in enumerate(raw.get("models", [])):
-        try:
-            model = CatalogueModel(**row)
-        except TypeError as exc:
-            raise DataError(
-                f"course/data/models.json: entry {i} is malformed ({exc}).",
-                fix="Give every entry exactly the fields of CatalogueModel.",
-            ) from None
-        if not model.filename.endswith(".gguf") or model.file_size_gb <= 0:
-            raise DataError(
-                f"course/data/models.json: entry {model.name!r} needs a .gguf filename and a positive size.",
-                fix="Correct the entry.",
-            )
-        models.append(model)
-    return tuple(models)
+def catalogue(*, data_dir: Path | None = None) -> tuple[CatalogueModel, ...]:
+    """Every catalogue entry, validated (``data_dir``: another folder holding a ``models.json``)."""
+    return load_data("models.json", CatalogueFile, data_dir=data_dir).models
 
 
 def find_model(name: str) -> CatalogueModel:

@@ -54,7 +54,7 @@ STANDIN_SHAPE = LlamaShape(
 
 
 def _data_file(name: str) -> Path:
-    return Path(str(resources.files("course.data").joinpath("embedded", name)))
+    return Path(str(resources.files("course.data") / "embedded" / name))
 
 
 def qa_pairs() -> list[dict[str, str]]:

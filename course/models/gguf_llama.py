@@ -13,6 +13,7 @@ from pathlib import Path
 import gguf
 import numpy as np
 
+from course.io import atomic_path
 from course.models.vocab import CHATML_TEMPLATE, Vocab
 
 
@@ -114,9 +115,28 @@ def write_llama_gguf(
     """
     if len(vocab) != shape.n_vocab:
         raise ValueError(f"vocabulary has {len(vocab)} tokens, shape expects {shape.n_vocab}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".partial")
-    writer = gguf.GGUFWriter(tmp, arch="llama")
+    with atomic_path(path) as tmp:  # a crash never leaves a half-written file under the final name
+        _write(
+            gguf.GGUFWriter(tmp, arch="llama"),
+            shape=shape,
+            vocab=vocab,
+            tensors=tensors,
+            description=description,
+            progress=progress,
+        )
+    return path
+
+
+def _write(
+    writer: gguf.GGUFWriter,
+    *,
+    shape: LlamaShape,
+    vocab: Vocab,
+    tensors: TensorSource,
+    description: str,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Fill ``writer`` (header, vocabulary, tensors) and close it, on failure too."""
     writer.add_name(shape.name)
     if description:
         writer.add_description(description)
@@ -158,10 +178,5 @@ def write_llama_gguf(
             if progress is not None:
                 progress(array.nbytes)
             del array
-    except BaseException:
+    finally:
         writer.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    writer.close()
-    tmp.replace(path)  # a crash never leaves a half-written file under the final name
-    return path

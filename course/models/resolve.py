@@ -35,7 +35,7 @@ def resolve_model(spec: str | Path | None = None) -> Path:
                 f"{text!r}: unknown quantization {quant!r}.",
                 fix=f"Use embedded:{' / embedded:'.join(QUANTS)}.",
             )
-        return ensure_embedded_model(quant)  # type: ignore[arg-type]
+        return ensure_embedded_model(quant)
     path = Path(text).expanduser()
     if path.exists():
         return path
@@ -68,7 +68,7 @@ def _synthetic(text: str) -> Path:
             fix=f"Use synthetic:NAME[:QUANT] with NAME one of {', '.join(SYNTHETIC_SHAPES)} "
             f"and QUANT one of {', '.join(QUANTS)}.",
         )
-    return ensure_synthetic_model(name, quant=quant)  # type: ignore[arg-type]
+    return ensure_synthetic_model(name, quant=quant)
 
 
 def check_gguf_file(path: Path) -> None:

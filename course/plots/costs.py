@@ -174,13 +174,13 @@ def plot_hybrid(
     title: str | None = None,
 ) -> Figure:
     """Blended monthly cost against the share of tokens self-hosted, cheapest share marked."""
-    shares = {
+    swept = {
         h.self_host_share for h in hybrid_sweep(plan, setup, tokens_per_day, days_per_month=days_per_month)
     }
-    shares |= {s + 1e-9 for s in shares if s < 1}  # draw each added replica as a vertical jump
+    swept |= {s + 1e-9 for s in swept if s < 1}  # draw each added replica as a vertical jump
     sweep = [
         hybrid_monthly_cost(plan, setup, tokens_per_day, self_host_share=s, days_per_month=days_per_month)
-        for s in sorted(shares)
+        for s in sorted(swept)
     ]
     shares = [h.self_host_share for h in sweep]
     fig = Figure(figsize=(7.5, 4.0), layout="constrained")

@@ -8,6 +8,7 @@ with ``fig.savefig(path)``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -16,9 +17,10 @@ from course.measure.metrics import RequestMetrics
 from course.measure.summary import PERCENTILES, LatencySummary, metric_values, percentile
 
 METRIC_TITLES = {"ttft": "TTFT", "tpot": "TPOT", "itl": "ITL", "e2e": "E2E"}
+T = TypeVar("T")
 
 
-def _as_series(data: Mapping[str, Sequence] | Sequence, default: str) -> dict[str, Sequence]:  # type: ignore[type-arg]
+def _as_series(data: Mapping[str, Sequence[T]] | Sequence[T], default: str) -> dict[str, Sequence[T]]:
     return dict(data) if isinstance(data, Mapping) else {default: data}
 
 
@@ -63,7 +65,8 @@ def plot_concurrency(
     fig = Figure(figsize=(11, 4), layout="constrained")
     ax_tput, ax_lat = fig.subplots(1, 2)
     ax_good = None
-    markers, all_levels = "osD^v", set()
+    markers = "osD^v"
+    all_levels: set[int] = set()
     for i, (label, summaries) in enumerate(series.items()):
         rows = sorted(summaries, key=lambda s: s.concurrency or 0)
         conc = [s.concurrency for s in rows]

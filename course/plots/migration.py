@@ -86,13 +86,17 @@ def plot_migration_replay(replay: MigrationReplay, *, title: str | None = None) 
     share.set_ylim(-5, 105)
     share.legend(loc="upper left", fontsize="x-small", ncols=2)
 
-    judged = [w for w in windows if w.quality_open is not None and w.quality_api is not None]
-    ends = [w.end_h for w in judged]
-    quality.plot(ends, [100 * w.quality_open for w in judged], "-o", color=BLUE, ms=4,
+    judged = [  # (end, open model's quality, API's quality) of the windows with both judged
+        (w.end_h, q_open, q_api)
+        for w in windows
+        if (q_open := w.quality_open) is not None and (q_api := w.quality_api) is not None
+    ]
+    ends = [end for end, _, _ in judged]
+    quality.plot(ends, [100 * q_open for _, q_open, _ in judged], "-o", color=BLUE, ms=4,
                  label=f"{replay.open_label} (requests it saw at the step)")  # fmt: skip
-    quality.plot(ends, [100 * w.quality_api for w in judged], "-s", color=BLACK, ms=4,
+    quality.plot(ends, [100 * q_api for _, _, q_api in judged], "-s", color=BLACK, ms=4,
                  label="API on the same requests")  # fmt: skip
-    floor = [100 * w.quality_api * (1 - replay.gate.max_quality_drop) for w in judged]
+    floor = [100 * q_api * (1 - replay.gate.max_quality_drop) for _, _, q_api in judged]
     quality.plot(
         ends, floor, "--", color=VERMILION, label=f"gate: at most {replay.gate.max_quality_drop:.0%} below"
     )

@@ -19,7 +19,8 @@ def plot_openness_spectrum(book: LicenceBook | None = None) -> Figure:
     book = book or load_licences()
     models = sorted(book.models, key=lambda m: OPENNESS_LEVELS.index(m.openness))
     licences = {lic.id: lic for lic in book.licences}
-    values, labels = [], []
+    values: list[list[int]] = []
+    labels: list[list[str]] = []
     for m in models:
         lic = licences.get(m.licence or "")
         commercial = "API terms" if m.openness == "closed_api" else (lic.commercial_use if lic else "?")
@@ -31,8 +32,8 @@ def plot_openness_spectrum(book: LicenceBook | None = None) -> Figure:
     fig = Figure(figsize=(9, 0.42 * len(models) + 1.6), layout="constrained")
     ax = fig.subplots()
     ax.imshow(values, cmap=ListedColormap([VERMILION, SKY_BLUE, BLUE]), vmin=0, vmax=2, aspect="auto")
-    for r, row in enumerate(labels):
-        for c, text in enumerate(row):
+    for r, texts in enumerate(labels):
+        for c, text in enumerate(texts):
             ax.text(c, r, text, ha="center", va="center", color="white" if values[r][c] != 1 else "black")
     ax.set_xticks(range(len(_COLUMNS)), _COLUMNS)
     ax.xaxis.tick_top()

@@ -8,18 +8,15 @@ The API avoids the CLI's ~2 s start per call; each autograde still starts one ke
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import shutil
-import sys
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from course.io import scripts_on_path
 from course.quiz.build import QUIZZES_DIR, notebook_path
 from course.quiz.model import QuizError
 
@@ -92,8 +89,9 @@ class LocalCourse:
             config.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
             config.Exchange.root = str(self.root / "exchange")  # never used; keeps nbgrader off /srv
             (self.root / "exchange").mkdir(parents=True, exist_ok=True)
-            self._api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-            self._api.log.setLevel(logging.ERROR)
+            api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+            api.log.setLevel(logging.ERROR)
+            self._api = api
         return self._api
 
     def _source(self, quiz_id: str) -> None:
@@ -110,7 +108,7 @@ class LocalCourse:
     def release(self, quiz_id: str) -> Path:
         """Generate the learner's version (no solutions, no hidden tests); return its path."""
         self._source(quiz_id)
-        with _scripts_on_path():
+        with scripts_on_path():
             result = self.api.generate_assignment(quiz_id, force=True, create=True)
         _raise_unless_ok(result, f"nbgrader could not generate the release of {quiz_id}")
         return self.root / "release" / quiz_id / f"{quiz_id}.ipynb"
@@ -127,7 +125,7 @@ class LocalCourse:
             shutil.copyfile(notebook, dest)
         else:
             dest.write_text(notebook, encoding="utf-8")
-        with _scripts_on_path(), warnings.catch_warnings():
+        with scripts_on_path(), warnings.catch_warnings():
             # nbgrader's gradebook trips SQLAlchemy's autoflush warnings on every new submission: harmless
             warnings.filterwarnings("ignore", module="nbgrader")
             result = self.api.autograde(quiz_id, student_id, force=True, create=True)
@@ -136,22 +134,6 @@ class LocalCourse:
         return GradeResult(
             quiz_id, student_id, _scores(self.api, quiz_id, student_id, autograded), autograded
         )
-
-
-@contextlib.contextmanager
-def _scripts_on_path() -> Iterator[None]:
-    """Put this interpreter's scripts folder first on PATH for the call: nbgrader's gradebook runs the
-    `alembic` command, found only there when the venv is not activated (`.venv/bin/python -m ...`)."""
-    scripts = str(Path(sys.executable).parent)
-    old = os.environ.get("PATH", "")
-    if old.split(os.pathsep)[:1] == [scripts]:
-        yield
-        return
-    os.environ["PATH"] = scripts + os.pathsep + old
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = old
 
 
 def _raise_unless_ok(result: dict, what: str) -> None:
@@ -165,7 +147,7 @@ def _scores(api, quiz_id: str, student_id: str, autograded: Path) -> tuple[CellS
 
     nb = nbformat.read(autograded, as_version=4)
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-    with _scripts_on_path(), Gradebook(api.coursedir.db_url) as gradebook:
+    with scripts_on_path(), Gradebook(api.coursedir.db_url) as gradebook:
         submission = gradebook.find_submission_notebook(quiz_id, quiz_id, student_id)
         grades = {g.name: (g.score, g.max_score) for g in submission.grades}
     scores = []

@@ -255,9 +255,9 @@ def _case_lines(q: Code, case: Case) -> list[str]:
     r = f"_{q.qid}_result"
     lines = [f"{r} = {case.call}"]
     expect = case.expect
-    if expect is None or expect.__class__ is bool:
+    if expect is None or isinstance(expect, bool):
         lines.append(f"assert {r} is {expect!r}, {f'{case.call} should return {expect!r}'!r}")
-    elif expect.__class__ is str:
+    elif isinstance(expect, str):
         lines.append(f"assert {TYPE_OF}({r}) is {STR}, {f'{case.call} must return a str'!r}")
         lines.append(f"assert {r} == {expect!r}, {f'{case.call} should return {expect!r}'!r}")
     else:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from course.labs.results import Problem
 from course.quiz.build import discover
 from course.quiz.grading import GradeResult, LocalCourse
 from course.quiz.model import QuizError
@@ -141,7 +142,8 @@ class SavedQuizCheck(BaseModel):
 
 def save_check(result: GradeResult, *, folder: Path | None = None) -> Path:
     """Write ``result``'s score to ``folder/<quiz_id>.json`` (default: the labs' results/), atomically."""
-    from course.labs.results import results_dir, write_text_atomically
+    from course.io import write_text_atomically
+    from course.labs.results import results_dir
 
     folder = Path(folder) if folder is not None else results_dir()
     record = SavedQuizCheck(
@@ -157,27 +159,30 @@ def save_check(result: GradeResult, *, folder: Path | None = None) -> Path:
     )
 
 
-def read_checks(folder: Path) -> tuple[dict[str, SavedQuizCheck], list[str]]:
-    """The checks saved in ``folder`` by quiz id, and a line per file that cannot be read (never raises)."""
+def read_checks(folder: Path) -> tuple[dict[str, SavedQuizCheck], list[Problem]]:
+    """The checks saved in ``folder`` by quiz id, and a problem per unreadable file (never raises)."""
     checks: dict[str, SavedQuizCheck] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for path in sorted(Path(folder).glob("quiz-*.json")) if Path(folder).is_dir() else []:
         if not QUIZ_FILE.match(path.name):
             continue
         try:
             saved = SavedQuizCheck.model_validate_json(path.read_bytes())
         except OSError as exc:
-            problems.append(f"{path.name}: cannot be read ({exc.strerror})")
+            problems.append(Problem(path.name, f"cannot be read ({exc.strerror})"))
             continue
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-            problems.append(f"{path.name}: {where}: {first['msg']}; run `course quiz check` again")
+            problems.append(Problem(path.name, f"{where}: {first['msg']}; run `course quiz check` again"))
             continue
         if saved.schema_version != CHECK_SCHEMA_VERSION or saved.quiz_id != path.stem:
             problems.append(
-                f"{path.name}: schema {saved.schema_version} for quiz {saved.quiz_id!r}; this course reads "
-                f"schema {CHECK_SCHEMA_VERSION}, named after its quiz"
+                Problem(
+                    path.name,
+                    f"schema {saved.schema_version} for quiz {saved.quiz_id!r}; this course reads "
+                    f"schema {CHECK_SCHEMA_VERSION}, named after its quiz",
+                )
             )
             continue
         checks[saved.quiz_id] = saved

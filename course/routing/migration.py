@@ -183,16 +183,15 @@ def run_migration(
     a full step the API stays configured as the fallback: its fixed costs remain, its tokens do not.
     """
     walk = PlanWalk(plan)
-    priced = api is not None and setup is not None and tokens_per_day is not None
     rows = []
     for number, metrics in enumerate(weeks, start=1):
         step = walk.step
         api_usd = usd_own = None
-        if priced:
-            api_tokens = tokens_per_day * (1 - step.open_share)  # type: ignore[operator]
-            own_tokens = tokens_per_day if step.mirrored else tokens_per_day * step.open_share  # type: ignore[operator]
-            api_usd = api_monthly_cost(api, api_tokens).usd_per_month * 7 / DAYS_PER_MONTH  # type: ignore[arg-type]
-            usd_own = self_host_monthly_cost(setup, own_tokens).usd_per_month * 7 / DAYS_PER_MONTH  # type: ignore[arg-type]
+        if api is not None and setup is not None and tokens_per_day is not None:
+            api_tokens = tokens_per_day * (1 - step.open_share)
+            own_tokens = tokens_per_day if step.mirrored else tokens_per_day * step.open_share
+            api_usd = api_monthly_cost(api, api_tokens).usd_per_month * 7 / DAYS_PER_MONTH
+            usd_own = self_host_monthly_cost(setup, own_tokens).usd_per_month * 7 / DAYS_PER_MONTH
         done = walk.record(check_gate(metrics, gate))
         rows.append(WeekRow(number, step.phase, step.open_share, done.action, done.reasons, api_usd, usd_own))
     return tuple(rows)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from course.errors import ConfigError, DataError
+from course.io import read_jsonl, write_text_atomically
 from course.measure.summary import percentile
 from course.routing.migration import (
     Gate,
@@ -118,13 +119,9 @@ def record_day(
 
 
 def save_traffic(traffic: Sequence[TrafficRequest], path: str | Path) -> Path:
-    """One JSON object a line (replaces the file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
-        for request in traffic:
-            fh.write(json.dumps(dataclasses.asdict(request)) + "\n")
-    return path
+    """One JSON object a line; replaces the file atomically (a reader never sees half a day)."""
+    text = "".join(json.dumps(dataclasses.asdict(request)) + "\n" for request in traffic)
+    return write_text_atomically(path, text)
 
 
 _FIELDS = {f.name: f.type for f in dataclasses.fields(TrafficRequest)}
@@ -137,17 +134,14 @@ def load_traffic(path: str | Path) -> list[TrafficRequest]:
     if not path.is_file():
         raise DataError(f"No traffic file at {path}.", fix=_FIX)
     traffic = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path.name} line {n} is not valid JSON ({exc.msg}).", fix=_FIX) from exc
-        if not isinstance(row, dict) or set(row) != set(_FIELDS):
-            found = sorted(row) if isinstance(row, dict) else type(row).__name__
-            raise DataError(f"{path.name} line {n} has the fields {found}, not {sorted(_FIELDS)}.", fix=_FIX)
-        traffic.append(TrafficRequest(**row))
+    # saved whole and atomically by save_traffic: a broken last line is damage, not a killed writer
+    for line in read_jsonl(path, on_torn_tail="error", fix=_FIX):
+        if set(line.data) != set(_FIELDS):
+            raise DataError(
+                f"{path.name} line {line.line} has the fields {sorted(line.data)}, not {sorted(_FIELDS)}.",
+                fix=_FIX,
+            )
+        traffic.append(TrafficRequest(**line.data))
     if not traffic:
         raise DataError(f"{path.name} holds no requests.", fix=_FIX)
     return sorted(traffic, key=lambda r: r.arrived_h)

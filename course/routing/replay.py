@@ -9,7 +9,6 @@ the lab compares thresholds, all-local and all-API without sending any request t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from course.backends.base import Backend
 from course.errors import ConfigError
@@ -32,7 +31,6 @@ from course.routing.router import (
     local_answer,
     request_text,
     routed_request,
-    schema_grammar,
     scored,
     summarise,
     validate_answer,
@@ -47,8 +45,15 @@ def measure_local(
     max_tokens: int = MAX_TOKENS,
     progress: bool = True,
 ) -> dict[str, Answer]:
-    """The local model's scored answer (with token log-probabilities) to every item, by item id."""
-    grammars: dict[str, Any] = {}
+    """The local model's scored answer to every item, by item id, with its token log-probabilities when
+    the backend returns them (``supports_logprobs``; without, only validity can be replayed).
+    ``constrained``: decoded under each item's JSON schema (the backend compiles it once per schema)."""
+    if constrained and not backend.supports_json_schema:
+        raise ConfigError(
+            "measure_local(constrained=True) needs a backend that decodes under a JSON schema; "
+            f"{type(backend).__name__} cannot.",
+            fix="Pass one that can (InProcessBackend, a llama-server on loopback), or constrained=False.",
+        )
     iterable: Sequence[EvalItem] = items
     if progress:
         from tqdm.auto import tqdm
@@ -56,8 +61,8 @@ def measure_local(
         iterable = tqdm(items, desc="local (with log-probs)", unit="item")
     answers = {}
     for item in iterable:
-        grammar = schema_grammar(item.schema, grammars) if constrained else None
-        answer = local_answer(backend, item.messages(), max_tokens=max_tokens, grammar=grammar)
+        schema = item.schema if constrained else None
+        answer = local_answer(backend, item.messages(), max_tokens=max_tokens, json_schema=schema)
         answers[item.id] = scored(answer, item)
     return answers
 
@@ -133,14 +138,18 @@ def replay_one_side(
     for item in items:
         answer = answers[item.id]
         local, api = (answer, None) if route == "local" else (None, answer)
-        common = {
-            "request_id": item.id,
-            "policy": policy,
-            "schema": item.schema,
-            "prices": prices,
-            "item": item,
-        }
-        records.append(routed_request(decision, local=local, api=api, **common))
+        records.append(
+            routed_request(
+                decision,
+                request_id=item.id,
+                policy=policy,
+                local=local,
+                api=api,
+                schema=item.schema,
+                prices=prices,
+                item=item,
+            )
+        )
     return records
 
 

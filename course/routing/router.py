@@ -5,7 +5,7 @@ to the closed source model". For each request:
 
 1. a :class:`RequestRule` (optional) sends the requests it matches straight to the API;
 2. otherwise the local model answers, and the router reads how sure it was: the lowest (or the mean)
-   log-probability of the tokens it chose, from llama.cpp's own logits (:func:`local_answer`);
+   log-probability of the tokens it chose, which the backend returns (:func:`local_answer`);
 3. the answer is validated: a JSON object that follows the task's schema (:func:`validate_answer`);
 4. :func:`decide` keeps it, or falls back to the API on invalid JSON, a schema break, low confidence
    or a local error. An API error is not retried here (the API backend retries); it fails gracefully.
@@ -16,12 +16,15 @@ tune. Every request leaves a :class:`RoutedRequest` (route, why, latency, tokens
 accuracy and local share, using :mod:`course.economics.fallback_chain`'s fallback-chain arithmetic on the
 tiers as measured. :class:`HybridRouter` routes live over two course backends; :mod:`course.routing.replay`
 applies the same decisions to answers measured once per side.
+
+The router works over any backend by what it declares it can do (``supports_logprobs``,
+``supports_json_schema`` of :class:`course.backends.base.Backend`): the in-process model, a llama-server
+on loopback, an API. A backend without log-probabilities can still route on validity alone.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,14 +34,13 @@ import jsonschema
 
 from course.backends.base import Backend, GenerationOptions, Message, clock
 from course.economics.fallback_chain import ChainResult, Tier, routed_by_difficulty
-from course.errors import ConfigError, ContextOverflowError, CourseError
+from course.errors import ConfigError, CourseError
 from course.evals.scoring import parse_json_answer, score_answer
 from course.measure.summary import percentile
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from course.backends.inprocess import InProcessBackend
     from course.economics.prices import ApiPrice
     from course.evals.items import EvalItem
 
@@ -100,7 +102,7 @@ class RouterConfig:
     at least this (0 = certain; -0.3: the least sure token had about 74%); None routes on validity
     alone. ``require_schema``: valid JSON that breaks the schema falls back too. ``rule``: requests
     sent to the API without a local attempt. ``constrained``: the local model decodes under the
-    schema's grammar (llama.cpp), so its JSON is always valid and only confidence is left to judge.
+    schema (llama.cpp's grammar), so its JSON is always valid and only confidence is left to judge.
     """
 
     signal: Signal = "min"
@@ -224,7 +226,9 @@ def decide(
     if rule_match is not None:
         return Decision("api", "rule", f"rule: {rule_match}")
     if local is None or local.error is not None:
-        return Decision("api", "local error", local.error if local else "no local answer")
+        return Decision(
+            "api", "local error", local.error if local is not None and local.error else "no local answer"
+        )
     if validation is None or not validation.json_valid:
         return Decision("api", "invalid JSON", "the local answer is not a JSON object")
     if config.require_schema and not validation.schema_ok:
@@ -314,81 +318,43 @@ def routed_request(
 
 
 def local_answer(
-    backend: Backend, messages: Sequence[Message], *, max_tokens: int = MAX_TOKENS, grammar: Any = None
+    backend: Backend,
+    messages: Sequence[Message],
+    *,
+    max_tokens: int = MAX_TOKENS,
+    json_schema: Mapping[str, Any] | None = None,
+    logprobs: bool | None = None,
 ) -> Answer:
-    """Ask the local model at temperature 0. With an :class:`InProcessBackend`, keep the log-probability
-    of each token it chose (log-softmax of llama.cpp's logits at that step, before any grammar).
+    """Ask the local model at temperature 0 and keep the log-probability of each token it chose (the
+    log-softmax of its logits at that step, before any grammar), as the backend returns them.
 
-    Another backend (e.g. a local server) answers without log-probabilities. ``grammar`` (a
-    ``LlamaGrammar``) constrains decoding. A course error becomes ``Answer.error``.
+    ``logprobs=None`` asks for them when the backend declares it can (``supports_logprobs``), so a
+    backend without them still answers (for routing on validity alone); True insists. ``json_schema``
+    decodes under the schema (``supports_json_schema``). A course error, including a capability the
+    backend lacks, becomes ``Answer.error``.
     """
-    from course.backends.inprocess import InProcessBackend
-
+    want = backend.supports_logprobs if logprobs is None else logprobs
     try:
-        if isinstance(backend, InProcessBackend):
-            return _inprocess_answer(backend, messages, max_tokens=max_tokens, grammar=grammar)
-        if grammar is not None:
-            raise ConfigError(
-                "Constrained decoding here runs inside llama.cpp's sampler.",
-                fix="Pass an InProcessBackend as the local side, or RouterConfig(constrained=False).",
-            )
-        return ask(backend, messages, max_tokens=max_tokens)
+        options = GenerationOptions(
+            max_tokens=max_tokens, temperature=0.0, logprobs=want, json_schema=json_schema
+        )
+        return _answer(backend, messages, options)
     except CourseError as exc:
         return Answer("", 0.0, 0, 0, error=f"{type(exc).__name__}: {exc.message}")
 
 
-def _inprocess_answer(
-    backend: InProcessBackend, messages: Sequence[Message], *, max_tokens: int, grammar: Any
-) -> Answer:
-    import llama_cpp
-    import numpy as np
-
-    llm = backend.llama
-    tokens = backend.prompt_tokens(list(messages))
-    budget = min(max_tokens, backend.n_ctx - len(tokens))
-    if budget < 1:
-        raise ContextOverflowError(
-            f"The prompt is {len(tokens)} tokens; the context window is {backend.n_ctx}.",
-            fix="Shorten the request, or load the local model with a larger n_ctx.",
-        )
-    llm.reset()  # no prefix reuse: every request is timed from scratch
-    vocab, n_vocab = llm._model.vocab, llm.n_vocab()
-    out: list[int] = []
-    logprobs: list[float] = []
-    start = clock()
-    for token in llm.generate(tokens, temp=0.0, grammar=grammar):
-        if llama_cpp.llama_vocab_is_eog(vocab, token):
-            break
-        # the logits that chose `token` are still the context's last row (the sampler works on a copy)
-        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(n_vocab,))
-        top = float(logits.max())
-        logprobs.append(float(logits[token]) - top - math.log(float(np.exp(logits - top).sum())))
-        out.append(token)
-        if len(out) >= budget:
-            break
-    e2e = clock() - start
-    text = llm.detokenize(out).decode("utf-8", errors="replace")
-    return Answer(text, e2e, len(tokens), len(out), tuple(logprobs))
-
-
 def ask(backend: Backend, messages: Sequence[Message], *, max_tokens: int = MAX_TOKENS) -> Answer:
     """One request at temperature 0 to any backend: text, end-to-end time, token counts."""
-    stream = backend.chat(messages, options=GenerationOptions(max_tokens=max_tokens, temperature=0.0))
+    return _answer(backend, messages, GenerationOptions(max_tokens=max_tokens, temperature=0.0))
+
+
+def _answer(backend: Backend, messages: Sequence[Message], options: GenerationOptions) -> Answer:
+    """Run one request; its time is the stream's own (:data:`course.backends.base.clock`)."""
+    stream = backend.chat(messages, options=options)
     e2e = (stream.finished_s or clock()) - (stream.started_s or clock())
     usage = stream.usage
     n_in, n_out = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
-    return Answer(stream.text, e2e, n_in, n_out)
-
-
-def schema_grammar(schema: Mapping[str, Any], cache: dict[str, Any] | None = None) -> Any:
-    """llama.cpp's grammar for ``schema`` (compiled once per schema when ``cache`` is given)."""
-    from llama_cpp import LlamaGrammar
-
-    key = json.dumps(schema, sort_keys=True)
-    cache = {} if cache is None else cache
-    if key not in cache:
-        cache[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-    return cache[key]
+    return Answer(stream.text, e2e, n_in, n_out, tuple(stream.token_logprobs or ()))
 
 
 def scored(answer: Answer, item: EvalItem | None) -> Answer:
@@ -397,9 +363,14 @@ def scored(answer: Answer, item: EvalItem | None) -> Answer:
 
 
 class HybridRouter:
-    """Route live over two course backends: ``local`` first (an :class:`InProcessBackend` gives the
-    confidence signal), ``api`` as the fallback (an ``ApiBackend``: the stand-in offline, a real API
-    when ``OPENAI_API_KEY`` is set). :meth:`route` answers one request and returns its record.
+    """Route live over two course backends: ``local`` first, ``api`` as the fallback (an ``ApiBackend``:
+    the stand-in offline, a real API when ``OPENAI_API_KEY`` is set). :meth:`route` answers one request
+    and returns its record.
+
+    The confidence signal needs a local backend that returns log-probabilities (``supports_logprobs``:
+    the in-process model, a llama-server on loopback, ...), ``constrained`` one that decodes under a
+    JSON schema (``supports_json_schema``); without them, ``RouterConfig(min_logprob=None,
+    constrained=False)`` routes on the answer's validity alone.
     """
 
     def __init__(
@@ -411,18 +382,23 @@ class HybridRouter:
         prices: SidePrices,
         max_tokens: int = MAX_TOKENS,
     ) -> None:
-        from course.backends.inprocess import InProcessBackend
-
         if not isinstance(local, Backend) or not isinstance(api, Backend):
             raise ConfigError(
                 "local and api must be course backends.", fix="Pass e.g. InProcessBackend() and api."
             )
-        if (config.min_logprob is not None or config.constrained) and not isinstance(local, InProcessBackend):
+        if config.min_logprob is not None and not local.supports_logprobs:
             raise ConfigError(
-                "The confidence signal and constrained decoding read llama.cpp in process; the local "
-                f"side is a {type(local).__name__}.",
-                fix="Pass an InProcessBackend as local, or RouterConfig(min_logprob=None, constrained=False) "
-                "to route on the answer's validity alone.",
+                "The confidence signal is the local model's token log-probabilities; the local side "
+                f"({type(local).__name__}: {local.info().model}) does not return them.",
+                fix="Pass a local backend that does (InProcessBackend, or the backend() of a llama-server on "
+                "loopback), or RouterConfig(min_logprob=None) to route on the answer's validity alone.",
+            )
+        if config.constrained and not local.supports_json_schema:
+            raise ConfigError(
+                "Constrained decoding needs a local backend that decodes under a JSON schema; the local "
+                f"side ({type(local).__name__}: {local.info().model}) cannot.",
+                fix="Pass a local backend that can (InProcessBackend, a llama-server on loopback), or "
+                "RouterConfig(constrained=False).",
             )
         if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
             raise ConfigError(
@@ -430,7 +406,6 @@ class HybridRouter:
             )
         self.local, self.api = local, api
         self.config, self.prices, self.max_tokens = config, prices, max_tokens
-        self._grammars: dict[str, Any] = {}
 
     def route(
         self,
@@ -445,10 +420,14 @@ class HybridRouter:
         rule_match = config.rule.match(request_text(messages)) if config.rule else None
         local = validation = None
         if rule_match is None:
-            grammar = schema_grammar(schema, self._grammars) if config.constrained and schema else None
-            local = scored(
-                local_answer(self.local, messages, max_tokens=self.max_tokens, grammar=grammar), item
+            answer = local_answer(
+                self.local,
+                messages,
+                max_tokens=self.max_tokens,
+                json_schema=schema if config.constrained else None,
+                logprobs=True if config.min_logprob is not None else None,  # None: when it returns them
             )
+            local = scored(answer, item)
             validation = validate_answer(local.text, schema)
         decision = decide(config=config, rule_match=rule_match, local=local, validation=validation)
         api = None

@@ -1,56 +1,70 @@
 """Capability by task: where open models match or lag (as the seeds report it), and mixture-of-experts sizes.
 
-Data: ``course/data/capability.json``. Every task row names the seed article it comes from; the MoE rows
+Data: ``course/data/capability.json``. Every task row names the source article it comes from; the MoE rows
 carry a source and a date. Memory and speed arithmetic reuse :mod:`course.models.memory`.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import BaseModel, Field, model_validator
 
 from course.data import DATA_DIR
-from course.errors import ConfigError, DataError
+from course.datafiles import FILE_CONFIG, Day, HttpsUrl, Positive, Text, data_row, load_data, problem
+from course.errors import ConfigError
 from course.models.memory import weights_gb
 
 if TYPE_CHECKING:
     import pandas as pd
 
 CAPABILITY_PATH = DATA_DIR / "capability.json"
-VERDICTS = ("open matches", "frontier leads", "open can win")
+Verdict = Literal["open matches", "frontier leads", "open can win"]
+VERDICTS: tuple[Verdict, ...] = ("open matches", "frontier leads", "open can win")
+Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-@dataclass(frozen=True)
+@data_row
 class TaskFamily:
-    task: str
-    verdict: str  # one of VERDICTS
-    evidence: str
-    seed: str  # seed number(s), e.g. "002, 003"
+    task: Text
+    verdict: Verdict
+    evidence: Text
+    article: Text  # source article number(s), e.g. "002, 003"
 
 
-@dataclass(frozen=True)
+@data_row
 class GapRow:
     """One bar pair of seed 003's chart (relative benchmark scores, percent)."""
 
-    task: str
-    open_pct: float
-    closed_pct: float
-    gap: str
+    task: Text
+    open_pct: Percent
+    closed_pct: Percent
+    gap: Text
 
 
-@dataclass(frozen=True)
+@data_row
 class MoeModel:
-    name: str
-    total_params_b: float
-    active_params_b: float
-    experts: int
-    active_experts: int
-    source: str
-    as_of: date
+    name: Text
+    total_params_b: Positive
+    active_params_b: Positive
+    experts: Annotated[int, Field(ge=1)]
+    active_experts: Annotated[int, Field(ge=1)]
+    source: HttpsUrl
+    as_of: Day
+
+    @model_validator(mode="after")
+    def _active_within_totals(self) -> MoeModel:
+        if self.active_params_b > self.total_params_b or self.active_experts > self.experts:
+            raise problem(
+                f"({self.active_params_b}B of {self.total_params_b}B, {self.active_experts} of "
+                f"{self.experts} experts) exceeds the totals.",
+                "Active parameters and experts must be positive and at most the totals.",
+                field="active_params_b",
+            )
+        return self
 
 
 @dataclass(frozen=True)
@@ -65,12 +79,17 @@ class MoeFootprint:
     gflops_per_token: float  # about 2 FLOPs per active parameter
 
 
-@dataclass(frozen=True)
-class CapabilityData:
-    task_families: tuple[TaskFamily, ...]
-    source_003_gap: tuple[GapRow, ...]
-    source_003_gap_note: str
-    moe_models: tuple[MoeModel, ...]
+class CapabilityData(BaseModel):
+    """``course/data/capability.json``: task families, seed 003's gap chart, mixture-of-experts shapes."""
+
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    as_of: Day | None = None
+    task_families: tuple[TaskFamily, ...] = Field(min_length=1)
+    source_003_gap: tuple[GapRow, ...] = Field(min_length=1)
+    source_003_gap_note: Text
+    moe_models: tuple[MoeModel, ...] = Field(min_length=1)
 
 
 def load_capability(path: str | Path | None = None) -> CapabilityData:
@@ -89,7 +108,12 @@ def task_table(data: CapabilityData | None = None) -> pd.DataFrame:
 
     data = data or load_capability()
     rows = [
-        {"task family": t.task, "verdict": t.verdict, "what the seed reports": t.evidence, "seed": t.seed}
+        {
+            "task family": t.task,
+            "verdict": t.verdict,
+            "what the seed reports": t.evidence,
+            "article": t.article,
+        }
         for t in sorted(data.task_families, key=lambda t: VERDICTS.index(t.verdict))
     ]
     return pd.DataFrame(rows)
@@ -154,43 +178,4 @@ def moe_table(*, bits_per_weight: float = 4.5, data: CapabilityData | None = Non
 
 
 def _load(path: Path) -> CapabilityData:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path} does not exist.", fix="Restore course/data/capability.json.") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}.", fix="Fix it."
-        ) from None
-    try:
-        tasks = tuple(TaskFamily(**row) for row in raw["task_families"])
-        gaps = tuple(GapRow(**row) for row in raw["source_003_gap"])
-        moes = tuple(
-            MoeModel(**{**row, "as_of": date.fromisoformat(row["as_of"])}) for row in raw["moe_models"]
-        )
-        note = str(raw["source_003_gap_note"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(
-            f"{path.name}: a row does not fit its fields ({exc}).",
-            fix="Compare the row with the dataclasses in course/teaching/capability.py.",
-        ) from None
-    for t in tasks:
-        if t.verdict not in VERDICTS:
-            raise DataError(
-                f"{path.name}: task {t.task!r} has verdict {t.verdict!r}.", fix=f"Use one of {VERDICTS}."
-            )
-    for g in gaps:
-        if not 0 <= g.open_pct <= 100 or not 0 <= g.closed_pct <= 100:
-            raise DataError(
-                f"{path.name}: gap row {g.task!r} is outside 0-100%.", fix="Scores are percentages."
-            )
-    for m in moes:
-        if not 0 < m.active_params_b <= m.total_params_b or not 0 < m.active_experts <= m.experts:
-            raise DataError(
-                f"{path.name}: {m.name} has active {m.active_params_b}B of {m.total_params_b}B, "
-                f"{m.active_experts} of {m.experts} experts.",
-                fix="Active parameters and experts must be positive and at most the totals.",
-            )
-        if not m.source.startswith("https://"):
-            raise DataError(f"{path.name}: {m.name} has source {m.source!r}.", fix="Give an https:// URL.")
-    return CapabilityData(tasks, gaps, note, moes)
+    return load_data(path.name, CapabilityData, data_dir=path.parent)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from course.dated_rows import load_rows
+from pydantic import BaseModel, Field
+
+from course.datafiles import FILE_CONFIG, Day, Source, Text, data_row, load_data
 from course.errors import ConfigError
 
 Need = Literal["knowledge", "behaviour", "format"]
@@ -122,45 +123,48 @@ def distillation_usd_per_example(
     return (prompt_tokens * usd_per_mtok_input + output_tokens * usd_per_mtok_output) / 1e6
 
 
-@dataclass(frozen=True)
+@data_row
 class Terms:
-    name: str
-    subject: str
-    rule: str
-    as_of: date
-    source: str
+    """What one licence or set of terms says about training on a model's outputs."""
+
+    name: Text
+    subject: Text
+    rule: Text
+    as_of: Day
+    source: Source
 
 
-@dataclass(frozen=True)
+@data_row
 class EmbeddingPrice:
-    name: str
-    usd_per_mtok: float | None  # None: self-hosted, you pay for the GPU instead
+    name: Text
+    usd_per_mtok: Annotated[float, Field(ge=0)] | None  # None: self-hosted, you pay for the GPU instead
     open_weights: bool
-    as_of: date
-    source: str
+    as_of: Day
+    source: Source
+
+
+class CustomisationFile(BaseModel):
+    """``course/data/customisation.json``: distillation terms and embedding prices."""
+
+    model_config = FILE_CONFIG
+
+    note: str = ""
+    terms: tuple[Terms, ...] = Field(min_length=1)
+    embedding_prices: tuple[EmbeddingPrice, ...] = Field(min_length=1)
 
 
 @functools.cache
-def _rows() -> tuple[dict, ...]:
-    rows, _ = load_rows("customisation.json", required=("kind", "name"))
-    return rows
+def _file() -> CustomisationFile:
+    return load_data("customisation.json", CustomisationFile)
 
 
 def distillation_terms() -> tuple[Terms, ...]:
     """What each provider's terms say about training another model on its outputs."""
-    return tuple(
-        Terms(r["name"], r["subject"], r["rule"], r["as_of"], r["source"])
-        for r in _rows()
-        if r["kind"] == "terms"
-    )
+    return _file().terms
 
 
 def embedding_prices() -> tuple[EmbeddingPrice, ...]:
-    return tuple(
-        EmbeddingPrice(r["name"], r["usd_per_mtok"], r["open_weights"], r["as_of"], r["source"])
-        for r in _rows()
-        if r["kind"] == "embedding_price"
-    )
+    return _file().embedding_prices
 
 
 def embedding_cost_usd(*, corpus_tokens: float, usd_per_mtok: float, reembeds_per_year: int = 0) -> float:

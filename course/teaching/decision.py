@@ -170,14 +170,14 @@ def six_question_flow(
         if fired:
             decided = step
             break
-    if decided is None:
+    if decided is None or decided.outcome is None:
         recommendation = Recommendation.CLOSED_API
         reasons = (
             "No question fired: the default is a closed API.",
             "Start fast, validate the product, and revisit open models when volume or needs change.",
         )
     else:
-        recommendation = decided.outcome  # type: ignore[assignment]
+        recommendation = decided.outcome
         reasons = (f"Q{decided.number} ({decided.question}) answered {decided.answer}.", _WHY[decided.number])
     return Decision(
         framework="six-question flow (seed 003)",

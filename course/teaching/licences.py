@@ -8,14 +8,15 @@ them, shows them as tables, and checks a deployment plan against every licence
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import BaseModel, Field, model_validator
 
 from course.data import DATA_DIR
-from course.errors import ConfigError, DataError
+from course.datafiles import FILE_CONFIG, Day, HttpsUrl, Text, data_row, load_data, problem
+from course.errors import ConfigError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,65 +30,99 @@ OPENNESS_LABELS = {
     "weights_available": "weights available",
     "fully_open": "fully open (weights, data, recipe)",
 }
-_COMMERCIAL = ("yes", "no")
-_TRAIN_OTHERS = ("allowed", "conditions", "forbidden")
-_ARTEFACT = ("open", "closed")
+Artefact = Literal["open", "closed"]
 
 
-@dataclass(frozen=True)
+@data_row
 class Licence:
     """One licence or set of API terms, read for what it lets a product do."""
 
-    id: str
-    name: str
-    family: str
+    id: Text
+    name: Text
+    family: Text
     osi_approved: bool
     weights_downloadable: bool
-    commercial_use: str  # "yes" or "no"
-    mau_limit: int | None  # monthly active users above which a separate licence is needed
+    commercial_use: Literal["yes", "no"]
+    mau_limit: (
+        Annotated[int, Field(ge=1)] | None
+    )  # monthly active users above which another licence is needed
     use_policy: str | None
-    redistribution: str
-    derivatives: str
-    outputs: str
-    train_other_models: str  # "allowed", "conditions" or "forbidden"
-    data_terms: str
-    examples: str
-    source: str
-    as_of: date
-    source_says: str
+    redistribution: Text
+    derivatives: Text
+    outputs: Text
+    train_other_models: Literal["allowed", "conditions", "forbidden"]
+    data_terms: Text
+    examples: Text
+    source: HttpsUrl
+    as_of: Day
+    source_says: Text
 
 
-@dataclass(frozen=True)
+@data_row
 class ModelOpenness:
     """Where one model sits on the spectrum, artefact by artefact."""
 
-    name: str
-    developer: str
+    name: Text
+    developer: Text
     openness: Openness
-    weights: str  # "open" or "closed"
-    training_code: str
-    training_data: str
+    weights: Artefact
+    training_code: Artefact
+    training_data: Artefact
     licence: str | None
-    source: str
-    as_of: date
-    seed: str
+    source: HttpsUrl
+    as_of: Day
+    article: Text  # the source article(s) it comes from, e.g. "003"
+
+    @model_validator(mode="after")
+    def _openness_follows_artefacts(self) -> ModelOpenness:
+        expected = _openness_from_artefacts(self)
+        if self.openness != expected:
+            raise problem(
+                f"is {self.openness!r}; its artefacts make it {expected!r}.",
+                "Make 'openness' agree with weights / training_code / training_data.",
+                field="openness",
+            )
+        return self
 
 
-@dataclass(frozen=True)
+@data_row
 class Want:
     """Something a buyer says they want from "open", and the least openness that delivers it."""
 
-    want: str
+    want: Text
     needs: Openness
-    why: str
-    seed: str
+    why: Text
+    article: Text
 
 
-@dataclass(frozen=True)
-class LicenceBook:
-    licences: tuple[Licence, ...]
-    models: tuple[ModelOpenness, ...]
-    wants: tuple[Want, ...]
+class LicenceBook(BaseModel):
+    """``course/data/licences.json``: the licences, the models on the spectrum, the buyers' wants."""
+
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    as_of: Day | None = None
+    licences: tuple[Licence, ...] = Field(min_length=1)
+    models: tuple[ModelOpenness, ...] = Field(min_length=1)
+    wants: tuple[Want, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_known_and_unique(self) -> LicenceBook:
+        ids: list[str] = []
+        for i, lic in enumerate(self.licences):
+            if lic.id in ids:
+                raise problem(
+                    f"repeats {lic.id!r}.", "Give each licence its own id.", at=("licences", i, "id")
+                )
+            ids.append(lic.id)
+        for i, model in enumerate(self.models):
+            if model.licence is not None and model.licence not in ids:
+                raise problem(
+                    f"names {model.licence!r}, which is not in 'licences'.",
+                    "Add the licence row or correct the id.",
+                    at=("models", i, "licence"),
+                )
+        return self
 
     def licence(self, licence_id: str) -> Licence:
         for lic in self.licences:
@@ -259,113 +294,16 @@ def wants_table(book: LicenceBook | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- loading and checking -------------------------------------------------------------------------
+# --- loading ----------------------------------------------------------------------------------------
 
 
 def _load(path: Path) -> LicenceBook:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(
-            f"Licence file {path} does not exist.", fix="Restore course/data/licences.json."
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}.",
-            fix="Fix the JSON syntax there.",
-        ) from None
-    for key in ("licences", "models", "wants"):
-        if not isinstance(raw.get(key), list) or not raw[key]:
-            raise DataError(f"{path.name}: {key!r} must be a non-empty list.", fix="Add the rows.")
-    licences = tuple(_licence(path, i, row) for i, row in enumerate(raw["licences"]))
-    ids = [lic.id for lic in licences]
-    if len(set(ids)) != len(ids):
-        raise DataError(f"{path.name}: licence ids repeat: {ids}.", fix="Give each licence its own id.")
-    models = tuple(_model(path, i, row, set(ids)) for i, row in enumerate(raw["models"]))
-    wants = tuple(_want(path, i, row) for i, row in enumerate(raw["wants"]))
-    return LicenceBook(licences, models, wants)
+    return load_data(path.name, LicenceBook, data_dir=path.parent)
 
 
-def _fields(path: Path, where: str, row: Any, cls: type) -> dict[str, Any]:
-    names = [f for f in cls.__dataclass_fields__]
-    if not isinstance(row, dict):
-        raise DataError(f"{path.name}: {where} is not an object.", fix='Write it as {"field": value}.')
-    missing = [n for n in names if n not in row]
-    extra = [n for n in row if n not in names]
-    if missing or extra:
-        raise DataError(
-            f"{path.name}: {where} has missing fields {missing} and unknown fields {extra}.",
-            fix=f"Use exactly these fields: {', '.join(names)}.",
-        )
-    return dict(row)
-
-
-def _choice(path: Path, where: str, row: dict[str, Any], field: str, choices: tuple[str, ...]) -> None:
-    if row[field] not in choices:
-        raise DataError(
-            f"{path.name}: {where}, field {field!r} is {row[field]!r}.",
-            fix=f"Use one of: {', '.join(choices)}.",
-        )
-
-
-def _dated(path: Path, where: str, row: dict[str, Any]) -> None:
-    source = row["source"]
-    if not isinstance(source, str) or not source.startswith("https://"):
-        raise DataError(f"{path.name}: {where} has source {source!r}.", fix="Give an https:// URL.")
-    try:
-        row["as_of"] = date.fromisoformat(row["as_of"])
-    except (TypeError, ValueError):
-        raise DataError(
-            f"{path.name}: {where} has as_of {row['as_of']!r}.", fix="Write the date read as YYYY-MM-DD."
-        ) from None
-
-
-def _licence(path: Path, i: int, raw: Any) -> Licence:
-    where = f"licences[{i}]"
-    row = _fields(path, where, raw, Licence)
-    _choice(path, where, row, "commercial_use", _COMMERCIAL)
-    _choice(path, where, row, "train_other_models", _TRAIN_OTHERS)
-    limit = row["mau_limit"]
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise DataError(
-            f"{path.name}: {where} has mau_limit {limit!r}.", fix="A whole number of users, or null."
-        )
-    _dated(path, where, row)
-    return Licence(**row)
-
-
-def _model(path: Path, i: int, raw: Any, licence_ids: set[str]) -> ModelOpenness:
-    where = f"models[{i}]"
-    row = _fields(path, where, raw, ModelOpenness)
-    _choice(path, where, row, "openness", OPENNESS_LEVELS)
-    for field in ("weights", "training_code", "training_data"):
-        _choice(path, where, row, field, _ARTEFACT)
-    if row["licence"] is not None and row["licence"] not in licence_ids:
-        raise DataError(
-            f"{path.name}: {where} names licence {row['licence']!r}, which is not in 'licences'.",
-            fix="Add the licence row or correct the id.",
-        )
-    expected = _openness_from_artefacts(row)
-    if row["openness"] != expected:
-        raise DataError(
-            f"{path.name}: {where} ({row['name']}) says {row['openness']!r}; its artefacts make it "
-            f"{expected!r}.",
-            fix="Make 'openness' agree with weights / training_code / training_data.",
-        )
-    _dated(path, where, row)
-    return ModelOpenness(**row)
-
-
-def _openness_from_artefacts(row: dict[str, Any]) -> str:
-    if row["weights"] == "closed":
+def _openness_from_artefacts(model: ModelOpenness) -> str:
+    if model.weights == "closed":
         return "closed_api"
-    if row["training_code"] == "open" and row["training_data"] == "open":
+    if model.training_code == "open" and model.training_data == "open":
         return "fully_open"
     return "weights_available"
-
-
-def _want(path: Path, i: int, raw: Any) -> Want:
-    where = f"wants[{i}]"
-    row = _fields(path, where, raw, Want)
-    _choice(path, where, row, "needs", OPENNESS_LEVELS)
-    return Want(**row)

@@ -10,22 +10,24 @@ constraint first; the offerings and regimes it knows are dated, sourced rows in
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field, model_validator, with_config
 
 from course.data import DATA_DIR
-from course.errors import ConfigError, DataError
+from course.datafiles import FILE_CONFIG, ROW_CONFIG, Day, HttpsUrl, Text, data_row, load_data, problem
+from course.errors import ConfigError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 PRIVACY_PATH = DATA_DIR / "privacy.json"
-DATA_KINDS = ("public", "internal", "personal", "financial", "health", "classified")
+DataKind = Literal["public", "internal", "personal", "financial", "health", "classified"]
+DATA_KINDS: tuple[DataKind, ...] = ("public", "internal", "personal", "financial", "health", "classified")
 _SENSITIVE = {"personal", "financial", "health"}
 
 
@@ -38,43 +40,48 @@ class Deployment(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+@data_row
 class Regime:
-    id: str
-    name: str
-    requires: str
-    source: str
-    as_of: date
+    id: Text
+    name: Text
+    requires: Text
+    source: HttpsUrl
+    as_of: Day
 
 
-@dataclass(frozen=True)
+@data_row
 class Offering:
     """A frontier model offered inside a cloud contract that can meet privacy rules."""
 
-    name: str
-    provider: str
-    models: str
+    name: Text
+    provider: Text
+    models: Text
     regimes: tuple[str, ...]
     regions: tuple[str, ...]
     private_network: bool
     notes: str
-    source: str
-    as_of: date
+    source: HttpsUrl
+    as_of: Day
 
 
+@with_config(ROW_CONFIG)
 @dataclass(frozen=True)
 class Scenario:
-    """A workload described by its data and its constraints (every option keyword-only)."""
+    """A workload described by its data and its constraints (every option keyword-only).
+
+    A plain dataclass, so that building one by hand says what is wrong in the course's words
+    (:class:`ConfigError`); rows of ``privacy.json`` are checked by pydantic against the same fields.
+    """
 
     name: str
-    data: str = "internal"  # one of DATA_KINDS
+    data: DataKind = "internal"
     regimes: tuple[str, ...] = ()  # "HIPAA", "GDPR", "residency"
     residency: str | None = None  # region the data must stay in, e.g. "EU"
     offline_or_on_device: bool = False
     air_gapped: bool = False
     no_third_parties: bool = False  # contract or policy: no outside processor at all
     needs_frontier_quality: bool = False
-    seed: str = ""
+    article: str = ""  # the source article the scenario comes from, e.g. "003"
 
     def __post_init__(self) -> None:
         if self.data not in DATA_KINDS:
@@ -97,11 +104,34 @@ class Classification:
     to_do: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class PrivacyData:
-    regimes: tuple[Regime, ...]
-    offerings: tuple[Offering, ...]
-    scenarios: tuple[Scenario, ...]
+class PrivacyData(BaseModel):
+    """``course/data/privacy.json``: the rules, the private frontier offerings, the worked scenarios."""
+
+    model_config = FILE_CONFIG
+
+    about: str = ""
+    as_of: Day | None = None
+    regimes: tuple[Regime, ...] = Field(min_length=1)
+    offerings: tuple[Offering, ...] = Field(min_length=1)
+    scenarios: tuple[Scenario, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rules_are_known(self) -> PrivacyData:
+        known = {r.id for r in self.regimes}
+        named: tuple[tuple[str, Sequence[Offering | Scenario]], ...] = (
+            ("offerings", self.offerings),
+            ("scenarios", self.scenarios),
+        )
+        for key, items in named:
+            for i, item in enumerate(items):
+                unknown = sorted(set(item.regimes) - known)
+                if unknown:
+                    raise problem(
+                        f"names unknown rules {unknown}.",
+                        f"Use rules listed in 'regimes': {', '.join(sorted(known))}.",
+                        at=(key, i, "regimes"),
+                    )
+        return self
 
 
 def load_privacy(path: str | Path | None = None) -> PrivacyData:
@@ -239,43 +269,4 @@ def _contract_steps(needed: set[str], residency: str | None) -> tuple[str, ...]:
 
 
 def _load(path: Path) -> PrivacyData:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path} does not exist.", fix="Restore course/data/privacy.json.") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}.", fix="Fix it."
-        ) from None
-    try:
-        regimes = tuple(Regime(**{**r, "as_of": date.fromisoformat(r["as_of"])}) for r in raw["regimes"])
-        offerings = tuple(
-            Offering(
-                **{
-                    **o,
-                    "regimes": tuple(o["regimes"]),
-                    "regions": tuple(o["regions"]),
-                    "as_of": date.fromisoformat(o["as_of"]),
-                }
-            )
-            for o in raw["offerings"]
-        )
-        scenarios = tuple(Scenario(**{**s, "regimes": tuple(s["regimes"])}) for s in raw["scenarios"])
-    except (KeyError, TypeError, ValueError, ConfigError) as exc:
-        raise DataError(
-            f"{path.name}: a row does not fit its fields ({exc}).",
-            fix="Compare the row with the dataclasses in course/teaching/privacy.py.",
-        ) from None
-    known = {r.id for r in regimes}
-    for item in (*offerings, *scenarios):
-        unknown = set(item.regimes) - known
-        if unknown:
-            raise DataError(
-                f"{path.name}: {item.name!r} names unknown rules {sorted(unknown)}.", fix=f"Use {known}."
-            )
-    for item in (*regimes, *offerings):
-        if not item.source.startswith("https://"):
-            raise DataError(
-                f"{path.name}: {item.name!r} has source {item.source!r}.", fix="Give an https:// URL."
-            )
-    return PrivacyData(regimes, offerings, scenarios)
+    return load_data(path.name, PrivacyData, data_dir=path.parent)

@@ -9,56 +9,32 @@ and are marked so). :func:`published_latency_frame` returns them as a table;
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from course.dated_rows import load_rows
-from course.errors import DataError
+from course.datafiles import Day, Positive, Source, Text, data_row, load_rows
 
 FILE = "published_latency.json"
 
 
-@dataclass(frozen=True)
+@data_row
 class PublishedLatency:
     """One published figure: median TTFT (s) and output tokens/s of one stream, dated and sourced."""
 
-    provider: str
-    model: str
-    ttft_s: float
-    output_tokens_per_s: float
-    as_of: date
-    source: str
-    note: str
+    provider: Text
+    model: Text
+    ttft_s: Positive
+    output_tokens_per_s: Positive
+    as_of: Day
+    source: Source
+    note: str = ""
 
 
 def published_latency(*, data_dir: Path | None = None) -> tuple[PublishedLatency, ...]:
     """Every row of the data file, checked (positive numbers, a date, a source)."""
-    rows, _ = load_rows(
-        FILE, required=("provider", "model", "ttft_s", "output_tokens_per_s"), data_dir=data_dir
-    )
-    out = []
-    for i, row in enumerate(rows):
-        for key in ("ttft_s", "output_tokens_per_s"):
-            value = row[key]
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise DataError(
-                    f"{FILE}, row {i}: {key} is {value!r}.", fix=f"Write {key} as a positive number."
-                )
-        out.append(
-            PublishedLatency(
-                provider=str(row["provider"]),
-                model=str(row["model"]),
-                ttft_s=float(row["ttft_s"]),
-                output_tokens_per_s=float(row["output_tokens_per_s"]),
-                as_of=row["as_of"],
-                source=row["source"],
-                note=str(row.get("note", "")),
-            )
-        )
-    return tuple(out)
+    return load_rows(FILE, PublishedLatency, data_dir=data_dir)
 
 
 def published_latency_frame(*, data_dir: Path | None = None) -> pd.DataFrame:

@@ -9,47 +9,37 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
-from course.dated_rows import load_rows
-from course.errors import ConfigError, DataError
+from course.datafiles import Day, Source, Text, data_row, load_rows
+from course.errors import ConfigError
 
 Status = Literal["active", "maintenance"]
-_REQUIRED = ("name", "kind", "hardware", "batching", "openai_compatible", "status", "licence", "best_for")
 
 
-@dataclass(frozen=True)
+@data_row
 class ServingStack:
-    """One way to serve an open model, as its own pages describe it on ``as_of``."""
+    """One way to serve an open model, as its own pages describe it on ``as_of`` (a row of
+    ``course/data/serving_stacks.json``)."""
 
-    name: str
-    kind: str
-    hardware: str
-    batching: str
+    name: Text
+    kind: Text
+    hardware: Text
+    batching: Text
     openai_compatible: bool
     status: Status
-    licence: str
-    best_for: str
+    licence: Text
+    best_for: Text
     source_004_throughput: str | None
-    as_of: date
-    source: str
+    as_of: Day
+    source: Source
     notes: str = ""
 
 
 @functools.cache
 def serving_stacks() -> tuple[ServingStack, ...]:
     """Every row of the serving-stack table."""
-    rows, _ = load_rows("serving_stacks.json", required=_REQUIRED)
-    stacks = []
-    for i, row in enumerate(rows):
-        if row["status"] not in ("active", "maintenance"):
-            raise DataError(
-                f"serving_stacks.json, row {i}: status {row['status']!r}.",
-                fix="Use 'active' or 'maintenance'.",
-            )
-        stacks.append(ServingStack(**{k: row.get(k) for k in ServingStack.__dataclass_fields__}))
-    return tuple(stacks)
+    return load_rows("serving_stacks.json", ServingStack)
 
 
 def stack(name: str) -> ServingStack:

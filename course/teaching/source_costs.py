@@ -35,7 +35,7 @@ from course.economics.prices import PriceSnapshot, load_prices
 class SourceFigure:
     """One figure a seed article states, next to what the cost model gives from explicit assumptions."""
 
-    seed: str
+    article: str  # the source article, e.g. "003"
     claim: str
     unit: str
     source_low: float
@@ -49,8 +49,19 @@ class SourceFigure:
 
 
 SOURCE_TOLERANCE = 0.05
-SOURCE_002_STAFF = {"engineering_hours_per_month": 10.0, "staff_usd_per_hour": 100.0}  # seed 002: 10 h/month
+SOURCE_002_ENGINEERING_HOURS_PER_MONTH = 10.0  # seed 002: 10 h/month of staff time
+SOURCE_002_STAFF_USD_PER_HOUR = 100.0
 TEN_M = 10e6  # tokens/day: the volume seeds 003 and 004 both price
+
+
+def with_source_002_staff(setup: SelfHostSetup) -> SelfHostSetup:
+    """``setup`` with seed 002's staff time (10 h/month at USD 100/h), which the other seeds leave out."""
+    return dataclasses.replace(
+        setup,
+        engineering_hours_per_month=SOURCE_002_ENGINEERING_HOURS_PER_MONTH,
+        staff_usd_per_hour=SOURCE_002_STAFF_USD_PER_HOUR,
+    )
+
 
 # --- the seeds' self-hosted setups: their own assumptions, not snapshot prices ---------------------
 
@@ -123,7 +134,7 @@ class Book:
 class SourceScenario:
     """One row of the table: a seed's figure and the assumptions (functions of a :class:`Book`)."""
 
-    seed: str
+    article: str  # the source article, e.g. "003"
     claim: str
     unit: str
     low: float
@@ -155,7 +166,7 @@ def evaluate(scenario: SourceScenario, book: Book) -> SourceFigure:
     else:
         diff = 0.0
     return SourceFigure(
-        seed=scenario.seed,
+        article=scenario.article,
         claim=scenario.claim,
         unit=scenario.unit,
         source_low=low,
@@ -260,7 +271,7 @@ def _pays_from_5m(book: Book) -> float:
 
 
 def _pays_from_5m_why(book: Book) -> str:
-    heavy = book.break_even(book.gpt4o_003, dataclasses.replace(A100_SPOT, **SOURCE_002_STAFF))
+    heavy = book.break_even(book.gpt4o_003, with_source_002_staff(A100_SPOT))
     return (
         "Holds only if running the server costs ~USD 135/month of staff time; with seed 002's 10 h/month "
         f"at USD 100/h it moves to {_fmt(heavy.tokens_per_day)} tokens/day."
@@ -376,7 +387,7 @@ def _gpu_004(
 
 def _break_even_004(setup: SelfHostSetup, claim: str, low: float, high: float) -> SourceScenario:
     def why(book: Book) -> str:
-        staffed = book.break_even(book.gpt4_turbo_004, dataclasses.replace(setup, **SOURCE_002_STAFF))
+        staffed = book.break_even(book.gpt4_turbo_004, with_source_002_staff(setup))
         lead = (
             "Its own table puts this ~7% above the claim; "
             if setup is A10G
@@ -474,7 +485,7 @@ def _h100_rates(book: Book) -> list[float]:
 
 
 def _frontier_50m_why(book: Book) -> str:
-    staffed = dataclasses.replace(H100_ONE, **SOURCE_002_STAFF)
+    staffed = with_source_002_staff(H100_ONE)
     gpt5 = book.plan("gpt-5", 0.75)
     found = book.break_even(gpt5, staffed)
     full_load = staffed.capacity_tokens_per_day_per_replica
@@ -526,12 +537,7 @@ SOURCE_002: tuple[SourceScenario, ...] = (
         50e6,
         50e6,
         reproduce=lambda b: (
-            _tokens(
-                b.break_even(
-                    b.plan("claude-opus-4-1", 0.3), dataclasses.replace(H100_ONE, **SOURCE_002_STAFF)
-                )
-            )
-            * b.days
+            _tokens(b.break_even(b.plan("claude-opus-4-1", 0.3), with_source_002_staff(H100_ONE))) * b.days
         ),
         assumptions=lambda b: (
             f"{_mix(b.plan('claude-opus-4-1', 0.3))} vs one H100 24/7 at USD 2.50/h plus 10 h/month of "

@@ -116,7 +116,7 @@ def break_even_view(
     price, rate = _lookup(settings, snapshot or load_prices())
     plan, setup = _build(settings, price, rate)
     found = break_even(plan, setup)
-    volumes = (*TABLE_VOLUMES_TOKENS_PER_DAY, settings.tokens_per_day)
+    volumes: tuple[float, ...] = (*TABLE_VOLUMES_TOKENS_PER_DAY, settings.tokens_per_day)
     if found.tokens_per_day:
         volumes += (found.tokens_per_day,)
     at = compare_costs(plan, setup, settings.tokens_per_day)

@@ -15,12 +15,14 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any, Protocol
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader import checks as checks_mod
 from grader.kernel import sandbox
+from grader.protocol import CellRequest, Encoded, ProbeRequest, RunRequest, RunResult
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,16 +50,27 @@ class Zygote:
             preexec_fn=sandbox.die_with_parent,
         )
         self.lock = threading.Lock()
-        ready = self.proc.stdout.readline()
+        ready = self._stdout.readline()
         if not ready.startswith('{"ready"'):
             raise ZygoteError(f"the fork server did not start (said {ready!r})")
 
-    def call(self, request: dict) -> dict:
+    @property
+    def _stdin(self) -> IO[str]:
+        assert self.proc.stdin is not None  # started with stdin=PIPE
+        return self.proc.stdin
+
+    @property
+    def _stdout(self) -> IO[str]:
+        assert self.proc.stdout is not None  # started with stdout=PIPE
+        return self.proc.stdout
+
+    def call(self, request: RunRequest | ProbeRequest) -> Any:
+        """One request, one answer (a :class:`~grader.kernel.zygote.RunResult` or ``ProbeResult``)."""
         with self.lock:
             try:
-                self.proc.stdin.write(json.dumps(request) + "\n")
-                self.proc.stdin.flush()
-                line = self.proc.stdout.readline()
+                self._stdin.write(json.dumps(request) + "\n")
+                self._stdin.flush()
+                line = self._stdout.readline()
             except OSError as exc:
                 raise ZygoteError(f"the fork server died: {exc}") from exc
         if not line:
@@ -67,12 +80,17 @@ class Zygote:
             raise ZygoteError(result["error"] + "\n" + result.get("trace", ""))
         return result
 
+    def run(self, request: RunRequest) -> RunResult:
+        result: RunResult = self.call(request)
+        return result
+
     def probe(self, policy: sandbox.Policy) -> dict[str, str]:
-        return self.call({"probe": True, "policy": policy.to_json()})["sandbox"]
+        sandbox_report: dict[str, str] = self.call({"probe": True, "policy": policy.to_json()})["sandbox"]
+        return sandbox_report
 
     def close(self) -> None:
         if self.proc.poll() is None:
-            self.proc.stdin.close()
+            self._stdin.close()
             try:
                 self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -104,34 +122,46 @@ class RunRecord:
     elapsed_s: float = 0.0
 
 
+class DbLock(Protocol):
+    """The gradebook's lock (:class:`grader.course_dir.GradebookLock`), as the executor uses it."""
+
+    def acquire(self) -> object: ...
+
+    def release(self) -> object: ...
+
+
 @dataclass
 class RunSettings:
     """Set by the scheduler before each submission: the policy and the quiz's own checks."""
 
     policy: sandbox.Policy | None = None
     checks: dict[str, checks_mod.CellChecks] | None = None
-    db_lock: object = None  # released while the kernel runs, so other workers may use the gradebook
+    db_lock: DbLock | None = None  # released while the kernel runs, so other workers may use the gradebook
 
 
 SETTINGS = RunSettings()
 
 
-def _grade_id(cell) -> str:
+def _grade_id(cell: nbformat.NotebookNode) -> str:
     return cell.metadata.get("nbgrader", {}).get("grade_id", "")
 
 
-def _is_graded(cell) -> bool:
+def _is_graded(cell: nbformat.NotebookNode) -> bool:
     return bool(cell.metadata.get("nbgrader", {}).get("grade")) and cell.cell_type == "code"
 
 
-def build_cells(nb, quiz_checks: dict[str, checks_mod.CellChecks] | None) -> tuple[list[dict], dict]:
-    """The cells to send (code only), with each question's probes on its first test cell."""
-    cells, owner = [], {}
+def build_cells(
+    nb: nbformat.NotebookNode, quiz_checks: dict[str, checks_mod.CellChecks] | None
+) -> tuple[list[CellRequest], dict[int, list[checks_mod.CellChecks]]]:
+    """The cells to send (code only), with each question's probes on its first test cell, and which cells'
+    checks each probing cell answers for (by cell index)."""
+    cells: list[CellRequest] = []
+    owner: dict[int, list[checks_mod.CellChecks]] = {}
     seen_questions: set[str] = set()
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        entry = {"index": index, "source": cell.source, "checks": None}
+        entry: CellRequest = {"index": index, "source": cell.source, "checks": None}
         gid = _grade_id(cell)
         if quiz_checks and _is_graded(cell) and gid in quiz_checks:
             question = quiz_checks[gid].question
@@ -178,12 +208,12 @@ class SandboxExecute(NbGraderPreprocessor):
         if lock is not None:
             lock.release()
         try:
-            result = zygote().call({"policy": policy.to_json(), "cells": cells})
+            result = zygote().run({"policy": policy.to_json(), "cells": cells})
         finally:
             if lock is not None:
                 lock.acquire()
         record = RunRecord(events=result["events"], sandbox=result["sandbox"], elapsed_s=result["elapsed_s"])
-        values: dict[str, list] = {}
+        values: dict[str, list[Encoded]] = {}
         for index_text, got in result["values"].items():
             offset = 0
             for cc in owner.get(int(index_text), []):

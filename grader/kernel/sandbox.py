@@ -22,6 +22,7 @@ import os
 import resource
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -206,27 +207,45 @@ def drop_privileges(policy: Policy, report: dict[str, str]) -> None:
     die_with_parent()  # cleared by setuid, so set after it
 
 
+def run_forked(work: Callable[[], dict]) -> dict:
+    """``work()`` run in a forked child, its dict sent back as JSON through a pipe.
+
+    For steps that must not touch the calling process (namespaces, rlimits, another user): the child always
+    ends with ``os._exit``, so it never returns into the caller's code, and whatever it raises comes back as
+    ``{"error": repr(exc)}``. A child killed before it wrote anything gives ``{}``."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            try:
+                data = json.dumps(work()).encode()
+            except BaseException as exc:  # reported to the parent, never raised into the copy of its stack
+                data = json.dumps({"error": repr(exc)}).encode()
+            while data:
+                data = data[os.write(w, data) :]
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as pipe:
+        data = pipe.read()  # until the child's end closes (it exited)
+    os.waitpid(pid, 0)
+    return json.loads(data or b"{}")
+
+
 def probe_child(policy: Policy) -> dict[str, str]:
     """Run every step in this (forked) process and return the report (used by :func:`probe`)."""
     report: dict[str, str] = {}
     pid_ns = enter_namespaces(report)
     hide_paths(policy, report)
     if pid_ns:
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
+
+        def as_init() -> dict[str, str]:  # the new PID namespace's first process
             mount_proc(report)
             drop_privileges(policy, report)
-            report["hidden_ok"] = str(all(not os.listdir(p) for p in policy.hide if os.path.isdir(p)))
-            os.write(w, json.dumps(report).encode())
-            os._exit(0)
-        os.close(w)
-        data = b""
-        while chunk := os.read(r, 65536):
-            data += chunk
-        os.waitpid(pid, 0)
-        return json.loads(data or b"{}")
+            return report
+
+        return run_forked(as_init)
     drop_privileges(policy, report)
     return report
 

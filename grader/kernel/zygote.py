@@ -1,7 +1,7 @@
 """The fork server: one pre-imported Python process per worker that forks a fresh, sandboxed kernel per
 submission (``python -m grader.kernel.zygote``; driven by :class:`grader.kernel.executor.Zygote`).
 
-Why: a stock kernel costs ≈ 0.7 s to start plus its imports for every submission (../shared/DESIGN.md §6).
+Why: a stock kernel costs ≈ 0.7 s to start plus its imports for every submission (nbgrader 0.9.6, measured).
 Here IPython and a clean ``InteractiveShell`` are built once; each submission runs in a forked copy of that
 clean state (copy-on-write: nothing is shared between learners), behind :mod:`grader.kernel.sandbox`.
 
@@ -24,9 +24,24 @@ import signal
 import sys
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.kernel import sandbox
+from grader.protocol import (
+    CellOutputs,
+    CellRun,
+    Encoded,
+    ErrorResult,
+    Output,
+    Probe,
+    ProbeRequest,
+    ProbeResult,
+    RunRequest,
+    RunResult,
+)
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 MAX_REPLAYS = 3
 GRACE_S = 3.0
@@ -56,7 +71,8 @@ class _Capture:
     errors = "replace"
 
     def __init__(self, cap: int) -> None:
-        self.cap, self.parts, self.kept, self.dropped = cap, [], 0, 0
+        self.cap, self.kept, self.dropped = cap, 0, 0
+        self.parts: list[str] = []
 
     def write(self, text: Any) -> int:
         text = text if _type(text) is _STR else _str(text)
@@ -86,7 +102,7 @@ class _Capture:
         return out
 
 
-def _encode(value: Any) -> list:
+def _encode(value: Any) -> Encoded:
     kind = _type(value)
     if kind is _STR:
         return ["str", value[:10_000]]
@@ -105,8 +121,8 @@ def _alarm(signum, frame):
     raise CellTimeout("the cell ran past its time limit")
 
 
-def _checks(shell, checks: list[dict], timeout_s: float) -> list:
-    values = []
+def _checks(shell: InteractiveShell, checks: list[Probe], timeout_s: float) -> list[Encoded]:
+    values: list[Encoded] = []
     for check in checks:
         signal.setitimer(signal.ITIMER_REAL, timeout_s)
         try:
@@ -122,7 +138,7 @@ def _checks(shell, checks: list[dict], timeout_s: float) -> list:
     return values
 
 
-def _run_cell(shell, source: str, limits: sandbox.Limits) -> dict:
+def _run_cell(shell: InteractiveShell, source: str, limits: sandbox.Limits) -> CellRun:
     out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
     sys.stdout, sys.stderr = out, err
     signal.setitimer(signal.ITIMER_REAL, limits.cell_timeout_s)
@@ -134,7 +150,7 @@ def _run_cell(shell, source: str, limits: sandbox.Limits) -> dict:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-    outputs = []
+    outputs: list[Output] = []
     for name, capture in (("stdout", out), ("stderr", err)):
         if capture.parts or capture.dropped:
             outputs.append({"output_type": "stream", "name": name, "text": capture.text()})
@@ -150,13 +166,15 @@ def _run_cell(shell, source: str, limits: sandbox.Limits) -> dict:
     return {"outputs": outputs, "dropped_bytes": out.dropped + err.dropped}
 
 
-def kernel_loop(shell, policy: sandbox.Policy, cmd_fd: int, out_fd: int, report: dict) -> None:
+def kernel_loop(
+    shell: InteractiveShell, policy: sandbox.Policy, cmd_fd: int, out_fd: int, report: dict[str, str]
+) -> None:
     """Serve cells one at a time until told to stop (or killed)."""
     signal.signal(signal.SIGALRM, _alarm)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     commands = os.fdopen(cmd_fd, "rb")
 
-    def emit(obj: dict) -> None:
+    def emit(obj: dict[str, Any]) -> None:
         data = (_dumps(obj) + "\n").encode()
         while data:
             data = data[os.write(out_fd, data) :]
@@ -177,7 +195,9 @@ def kernel_loop(shell, policy: sandbox.Policy, cmd_fd: int, out_fd: int, report:
             break
 
 
-def _child(shell, policy: sandbox.Policy, cmd_r: int, out_w: int, keep_fds: tuple[int, ...]) -> None:
+def _child(
+    shell: InteractiveShell, policy: sandbox.Policy, cmd_r: int, out_w: int, keep_fds: tuple[int, ...]
+) -> None:
     """In the forked process: sandbox, then (as PID-namespace init where possible) serve cells."""
     report: dict[str, str] = {}
     try:
@@ -201,10 +221,13 @@ def _child(shell, policy: sandbox.Policy, cmd_r: int, out_w: int, keep_fds: tupl
 
 
 def _close_fds_except(keep: tuple[int, ...]) -> None:
-    for fd in range(3, 1024):
-        if fd not in keep:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+    """Close every descriptor the kernel inherited above stderr except ``keep`` (up to the process's limit),
+    then point stdin, stdout and stderr at /dev/null."""
+    low = 3
+    for fd in sorted(k for k in keep if k >= low):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, max(os.sysconf("SC_OPEN_MAX"), 1024))
     devnull = os.open("/dev/null", os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -224,7 +247,7 @@ class _Died(Exception):
 class _Kernel:
     """One forked, sandboxed kernel and the pipes to it."""
 
-    def __init__(self, shell, policy: sandbox.Policy) -> None:
+    def __init__(self, shell: InteractiveShell, policy: sandbox.Policy) -> None:
         self.policy = policy
         cmd_r, self.cmd_w = os.pipe()
         self.out_r, out_w = os.pipe()
@@ -238,13 +261,13 @@ class _Kernel:
         self.buffer = b""
         self.max_line = 4 * policy.limits.output_bytes + 1_000_000
 
-    def send(self, obj: dict) -> None:
+    def send(self, obj: dict[str, Any]) -> None:
         try:
             os.write(self.cmd_w, (json.dumps(obj) + "\n").encode())
         except OSError as exc:
             raise _Died("the kernel died") from exc
 
-    def receive(self, deadline: float) -> dict:
+    def receive(self, deadline: float) -> dict[str, Any]:
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -275,16 +298,16 @@ class _Kernel:
             os.waitpid(self.pid, 0)
 
 
-def serve(shell, request: dict) -> dict:
+def serve(shell: InteractiveShell, request: RunRequest) -> RunResult:
     """Run one submission's cells; return outputs per cell index, check values and events."""
     policy = sandbox.Policy.from_json(request["policy"])
     limits = policy.limits
     cells = request["cells"]
-    outputs: dict[int, dict] = {}
-    values: dict[int, list] = {}
+    outputs: dict[int, CellOutputs] = {}
+    values: dict[int, list[Encoded]] = {}
     events: list[str] = []
     skip: set[int] = set()
-    report: dict = {}
+    report: dict[str, str] = {}
     start = time.monotonic()
     for _attempt in range(MAX_REPLAYS + 1):
         kernel = _Kernel(shell, policy)
@@ -352,35 +375,35 @@ def serve(shell, request: dict) -> dict:
     }
 
 
-def make_shell():
+def make_shell() -> InteractiveShell:
     """A clean IPython shell, built once; every kernel is a fork of it."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    shell = InteractiveShell.instance(colors="NoColor")
-    shell.showtraceback = lambda *a, **k: None
-    shell.showsyntaxerror = lambda *a, **k: None
-    shell.showindentationerror = lambda *a, **k: None
-    shell.history_manager.enabled = False
+    class QuietShell(InteractiveShell):
+        """Prints no traceback of its own: :func:`_run_cell` turns the error into the cell's output."""
+
+        def showtraceback(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def showsyntaxerror(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def showindentationerror(self) -> None:
+            pass
+
+    shell = QuietShell.instance(colors="NoColor")
+    if shell.history_manager is not None:
+        shell.history_manager.enabled = False
     return shell
 
 
-def probe(request: dict) -> dict:
-    pid_r, pid_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(pid_r)
-        try:
-            report = sandbox.probe_child(sandbox.Policy.from_json(request["policy"]))
-        except BaseException as exc:
-            report = {"error": repr(exc)}
-        os.write(pid_w, json.dumps(report).encode())
-        os._exit(0)
-    os.close(pid_w)
-    data = b""
-    while chunk := os.read(pid_r, 65536):
-        data += chunk
-    os.waitpid(pid, 0)
-    return {"sandbox": json.loads(data or b"{}")}
+def probe(request: ProbeRequest) -> ProbeResult:
+    """What the sandbox isolates here: each step tried in a throw-away child (see sandbox.probe_child)."""
+
+    def steps() -> dict[str, str]:
+        return sandbox.probe_child(sandbox.Policy.from_json(request["policy"]))
+
+    return {"sandbox": sandbox.run_forked(steps)}
 
 
 def main() -> None:
@@ -394,7 +417,9 @@ def main() -> None:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            result = probe(request) if request.get("probe") else serve(shell, request)
+            result: RunResult | ProbeResult | ErrorResult = (
+                probe(request) if request.get("probe") else serve(shell, request)
+            )
         except Exception as exc:  # report, keep serving
             result = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-4000:]}
         proto_out.write(json.dumps(result) + "\n")

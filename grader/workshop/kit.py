@@ -17,6 +17,7 @@ Python of the laptops.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -512,8 +513,8 @@ def _native_build() -> bool | None:
 
 def project_requirements(root: Path, extras: Iterable[str] = ()) -> tuple[list[str], list[str]]:
     """(runtime requirements with ``extras``, build-system requirements) from the course's pyproject.toml."""
-    try:
-        import tomllib  # Python 3.11+
+    try:  # tomllib is Python 3.11+; imported by name so that the 3.10 type check reads this too
+        tomllib = importlib.import_module("tomllib")
     except ModuleNotFoundError:  # Python 3.10: the installed course's metadata says the same
         return _installed_requirements(extras), ["setuptools>=77", "wheel"]
     data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))

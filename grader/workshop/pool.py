@@ -25,23 +25,21 @@ import re
 import stat
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from course.errors import CourseError
-from course.labs.results import LoadedResults, read_headlines
-from course.quiz.selfcheck import QUIZ_FILE, SavedQuizCheck, read_checks
+from course.io import make_folder
+from course.labs.results import Problem, read_headlines
+from course.quiz.selfcheck import QUIZ_FILE, read_checks
+from grader.workshop.participants import GRADES, SELF_CHECK, Participant, Pool, QuizScore
+from grader.workshop.pool_page import render_page
+from grader.workshop.pool_plots import PLOTS, png_bytes
 
 LAB_FILE = re.compile(r"^lab\d\d\.json$")
 #: the labs whose figures the table pools (lab 06's router is not pooled)
 POOLED_LABS = ("01", "02", "03", "04", "05")
-GRADES = "grades.csv"
-SELF_CHECK = "self-check"
 MIB = 2**20
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 class PoolError(CourseError):
@@ -58,53 +56,11 @@ class ZipLimits:
 
 
 @dataclass(frozen=True)
-class QuizScore:
-    participant: str
-    quiz_id: str
-    points: float
-    max_points: float
-    source: str  # "grades.csv" or "self-check"
-
-
-@dataclass(frozen=True)
-class Participant:
-    """One participant's loaded results (``results`` is None when none could be read at all)."""
-
-    name: str
-    source: str
-    results: LoadedResults | None = None
-    quiz_checks: dict[str, SavedQuizCheck] = field(default_factory=dict)
-
-    def machine(self) -> dict[str, Any]:
-        """The machine of the first lab that loaded (lab 01 first): what it says about CPU, cores, GPU."""
-        if self.results is None:
-            return {}
-        for lab in sorted(self.results.labs):
-            machine = self.results.labs[lab].machine
-            if isinstance(machine, dict):
-                return machine
-        return {}
-
-
-@dataclass(frozen=True)
-class Pool:
-    """The room: participants in name order, their quiz scores, and a warning per file that is not right."""
-
-    participants: tuple[Participant, ...]
-    quiz_scores: tuple[QuizScore, ...]
-    warnings: tuple[str, ...]
-
-    def table(self) -> pd.DataFrame:
-        """One row per participant (pooled.csv): machine, speed, cost, accuracy and quiz figures."""
-        return pooled_table(self)
-
-
-@dataclass(frozen=True)
 class PoolFiles:
     csv: Path
     quiz_csv: Path
     html: Path
-    figures: tuple[Path, ...]
+    plots: tuple[Path, ...]
 
 
 # --- finding the participants -------------------------------------------------------------------------------
@@ -249,15 +205,14 @@ def _unzip(path: Path, into: Path, limits: ZipLimits) -> tuple[dict[str, str] | 
         return None, [f"{path}: not a readable zip ({exc}); skipped"]
 
 
-def _named(problems: list[str], where: str, members: dict[str, str] | None) -> list[str]:
+def _named(problems: list[Problem], where: str, members: dict[str, str] | None) -> list[str]:
     """``lab02.json: ...`` -> ``room/erin/lab02.json: ...`` (or ``carol.zip:results/lab02.json: ...``)."""
     named = []
     for problem in problems:
-        base, sep, rest = problem.partition(": ")
-        if members is not None and base in members:
-            named.append(f"{where}:{members[base]}: {rest}")
-        elif sep and (LAB_FILE.match(base) or QUIZ_FILE.match(base)):
-            named.append(f"{where}/{base}: {rest}")
+        if members is not None and problem.file in members:
+            named.append(f"{where}:{members[problem.file]}: {problem.message}")
+        elif LAB_FILE.match(problem.file) or QUIZ_FILE.match(problem.file):
+            named.append(f"{where}/{problem.file}: {problem.message}")
         else:
             named.append(f"{where}: {problem}")
     return named
@@ -336,14 +291,15 @@ def read_grades(path: Path) -> tuple[list[QuizScore], list[str]]:
 
 def _missing_lab_warnings(participants: list[Participant]) -> list[str]:
     """A lab some participants saved and another did not (nor sent a broken file of): a partial result."""
-    with_results = [p for p in participants if p.results is not None and (p.results.labs or p.quiz_checks)]
-    counts = {lab: sum(lab in p.results.labs for p in with_results) for lab in POOLED_LABS}
+    with_results = [
+        (p, p.results) for p in participants if p.results is not None and (p.results.labs or p.quiz_checks)
+    ]
+    counts = {lab: sum(lab in results.labs for _, results in with_results) for lab in POOLED_LABS}
     warnings = []
-    for p in with_results:
-        broken = {problem.partition(":")[0] for problem in p.results.problems}  # already named
+    for p, results in with_results:
         for lab, count in counts.items():
             name = f"lab{lab}.json"
-            if count and lab not in p.results.labs and name not in broken:
+            if count and lab not in results.labs and results.problem_for(lab) is None:  # else named
                 where = f"{p.source}: {name}" if p.source.endswith(".zip") else f"{p.source}/{name}"
                 warnings.append(f"{where}: missing ({count} of {len(with_results)} participants saved it)")
     return warnings
@@ -394,136 +350,12 @@ def _quiz_scores(participants: list[Participant], graded: list[QuizScore]) -> li
     return sorted(scores.values(), key=lambda s: (s.participant, s.quiz_id))
 
 
-# --- the table ----------------------------------------------------------------------------------------------
-
-#: columns of pooled.csv before the per-concurrency and per-quiz ones (units in the names)
-MACHINE_COLUMNS = ("cpu", "gpu", "logical_cores", "memory_gib")
-SPEED_COLUMNS = (
-    "model", "quant", "decode_tokens_per_s",  # lab 01
-    "local_ttft_p50_s", "api_ttft_p50_s", "real_api_ttft_p50_s", "api_label", "api_mode",  # lab 02
-    "concurrency_server",  # lab 03, then c<N>_output_tokens_per_s per level
-)  # fmt: skip
-COST_QUALITY_COLUMNS = (
-    "rented_gpu", "self_usd_per_mtok", "api_blended_usd_per_mtok", "break_even_tokens_per_day",  # lab 04
-    "break_even_reason",
-    "workload", "local_accuracy", "local_constrained_accuracy", "api_accuracy",  # lab 05
-)  # fmt: skip
-
-
-def concurrency_column(level: int) -> str:
-    return f"c{level}_output_tokens_per_s"
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _count(value: Any) -> int | None:
-    number = _number(value)
-    return int(number) if number is not None and number >= 1 and number.is_integer() else None
-
-
-def _lab_row(p: Participant) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    if p.results is None:
-        return row
-    machine = p.machine()
-    row.update(
-        cpu=_text(machine.get("cpu")),
-        gpu=_text(machine.get("gpu")),
-        logical_cores=_count(machine.get("logical_cores")),
-        memory_gib=_number(machine.get("memory_gib")),
-    )
-    if lab01 := p.results.headline("01"):
-        row.update(model=lab01.model, quant=lab01.quant, decode_tokens_per_s=lab01.decode_tokens_per_s)
-    if lab02 := p.results.headline("02"):
-        row.update(
-            local_ttft_p50_s=lab02.local_ttft_p50_s,
-            api_ttft_p50_s=lab02.api_ttft_p50_s,
-            real_api_ttft_p50_s=lab02.real_api_ttft_p50_s,
-            api_label=lab02.api_label,
-            api_mode=p.results.labs["02"].mode,
-        )
-    if lab03 := p.results.headline("03"):
-        row["concurrency_server"] = lab03.server
-        row.update({concurrency_column(v.concurrency): v.output_tokens_per_s for v in lab03.levels})
-    if lab04 := p.results.headline("04"):
-        row.update(
-            rented_gpu=lab04.gpu,
-            self_usd_per_mtok=lab04.self_usd_per_mtok,
-            api_blended_usd_per_mtok=lab04.api_blended_usd_per_mtok,
-            break_even_tokens_per_day=lab04.break_even_tokens_per_day,
-            break_even_reason=lab04.break_even_reason,
-        )
-    if lab05 := p.results.headline("05"):
-        row["workload"] = lab05.workload
-        for column, side, constrained in (
-            ("local_accuracy", "local", False),
-            ("local_constrained_accuracy", "local", True),
-            ("api_accuracy", "API", False),
-        ):
-            match = next((s for s in lab05.sides if s.side == side and s.constrained == constrained), None)
-            row[column] = match.accuracy if match else None
-    return row
-
-
-def pooled_table(pool: Pool) -> pd.DataFrame:
-    """One row per participant, in name order; a figure a participant did not save is empty (NaN/None)."""
-    import pandas as pd
-
-    rows = []
-    for p in pool.participants:
-        row: dict[str, Any] = {"participant": p.name, "source": p.source}
-        row["labs_saved"] = " ".join(sorted(p.results.labs)) if p.results is not None else ""
-        row.update(_lab_row(p))
-        rows.append(row)
-    levels = sorted({int(k[1:].split("_")[0]) for row in rows for k in row if re.match(r"^c\d+_output", k)})
-    quizzes = sorted({s.quiz_id for s in pool.quiz_scores})
-    by_participant: dict[str, list[QuizScore]] = {}
-    for s in pool.quiz_scores:
-        by_participant.setdefault(s.participant, []).append(s)
-    for row in rows:
-        taken = by_participant.get(row["participant"], [])
-        for s in taken:
-            row[f"{s.quiz_id}_points"] = s.points
-            row[f"{s.quiz_id}_max_points"] = s.max_points
-        row["quiz_points"] = sum(s.points for s in taken) if taken else None
-        row["quiz_max_points"] = sum(s.max_points for s in taken) if taken else None
-        row["quiz_sources"] = " ".join(sorted({s.source for s in taken}))
-    columns = [
-        "participant", *MACHINE_COLUMNS, *SPEED_COLUMNS, *map(concurrency_column, levels),
-        *COST_QUALITY_COLUMNS,
-        *(f"{q}_{what}" for q in quizzes for what in ("points", "max_points")),
-        "quiz_points", "quiz_max_points", "quiz_sources", "labs_saved", "source",
-    ]  # fmt: skip
-    table = pd.DataFrame(rows, columns=columns)
-    return table.astype({"logical_cores": "Int64"})
-
-
 # --- writing -----------------------------------------------------------------------------------------------
 
 
 def write_pool(pool: Pool, *, out: Path) -> PoolFiles:
     """Write pooled.csv, quiz-scores.csv, the PNG plots and pooled.html (plots embedded) into ``out``."""
-    from grader.workshop.pool_page import render_page
-    from grader.workshop.pool_plots import FIGURES, png_bytes
-
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PoolError(
-            f"Cannot create the output folder {out}: {exc.strerror}.",
-            fix="Pass --out a folder you can write.",
-        ) from None
+    out = make_folder(out, error=PoolError)
     table = pool.table()
     table.to_csv(out / "pooled.csv", index=False)
     quiz_csv = out / "quiz-scores.csv"
@@ -534,11 +366,11 @@ def write_pool(pool: Pool, *, out: Path) -> PoolFiles:
             (s.participant, s.quiz_id, s.points, s.max_points, s.source) for s in pool.quiz_scores
         )
     pngs: dict[str, bytes] = {}
-    for name, draw in FIGURES.items():
+    for name, draw in PLOTS.items():
         figure = draw(pool, table)
         path = out / f"{name}.png"
         if figure is None:
-            path.unlink(missing_ok=True)  # a figure from an earlier pool would no longer match the table
+            path.unlink(missing_ok=True)  # a plot from an earlier pool would no longer match the table
             continue
         pngs[name] = png_bytes(figure)
         path.write_bytes(pngs[name])
@@ -583,7 +415,7 @@ def run(args: argparse.Namespace) -> int:
         f"Pooled {len(pool.participants)} participant(s) ({with_labs} with lab results, "
         f"{len({s.participant for s in pool.quiz_scores})} with quiz scores)"
     )
-    for path in (files.csv, files.quiz_csv, files.html, *files.figures):
+    for path in (files.csv, files.quiz_csv, files.html, *files.plots):
         print(f"  wrote {path}")
     for line in pool.warnings:
         print(f"  WARNING {line}")

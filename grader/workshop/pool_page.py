@@ -11,15 +11,13 @@ import html
 import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from course.tables import usd_text
+from grader.workshop.participants import Pool
 from grader.workshop.pool_plots import short_cpu, short_gpu
-
-if TYPE_CHECKING:
-    from grader.workshop.pool import Pool
 
 HEADINGS = {
     "participant": "participant",

@@ -1,8 +1,8 @@
 """The pooled room's plots: speed per machine, the spread of break-even volume, quiz score distributions.
 
 Built without pyplot (no global state), colours from :mod:`course.plots.palette`. Each function takes the
-pool and its table (:func:`grader.workshop.pool.pooled_table`) and returns None when no participant saved
-what it would draw.
+pool and its table (:func:`grader.workshop.participants.pooled_table`) and returns None when no participant
+saved what it would draw.
 """
 
 from __future__ import annotations
@@ -11,18 +11,14 @@ import io
 import re
 import textwrap
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from course.plots.palette import BLACK, BLUE, OKABE_ITO, ORANGE, SKY_BLUE, VERMILION
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from grader.workshop.pool import Pool
+from grader.workshop.participants import GRADES, SELF_CHECK, Pool
 
 FIGURE_DPI = 110
 LOCAL, API = BLUE, ORANGE
@@ -164,7 +160,7 @@ def quiz_figure(pool: Pool, table: pd.DataFrame) -> Figure | None:
     bins = np.linspace(0, 100, 11)
     for ax, quiz in zip(axes, quizzes):
         groups = []
-        for source, colour in (("grades.csv", BLUE), ("self-check", ORANGE)):
+        for source, colour in ((GRADES, BLUE), (SELF_CHECK, ORANGE)):
             shares = [
                 100 * s.points / s.max_points
                 for s in pool.quiz_scores
@@ -186,7 +182,7 @@ def quiz_figure(pool: Pool, table: pd.DataFrame) -> Figure | None:
 
 
 #: file stem -> drawing function (the order of the page)
-FIGURES: dict[str, Callable[[Pool, pd.DataFrame], Figure | None]] = {
+PLOTS: dict[str, Callable[[Pool, pd.DataFrame], Figure | None]] = {
     "pool-speed": speed_figure,
     "pool-break-even": break_even_figure,
     "pool-quiz-scores": quiz_figure,

@@ -3,7 +3,7 @@
 from course.quiz.bank.sources import SOURCE_001, SOURCE_002, SOURCE_003, cite
 from course.quiz.model import Case, Code, CodeTest, MultipleChoice, Numeric, Option, Part, Quiz
 
-_JSON_CASES = (
+_JSON_CASES: tuple[tuple[tuple[list[str], tuple[str, ...]], float], ...] = (
     ((['{"a": 1}', "not json", '{"a": 2, "b": 3}', "[1, 2]"], ("a",)), 0.5),
     ((['{"label": "spam"}', '{"label": "ham"', '{"lab": "x"}'], ("label",)), 1 / 3),
     (([], ()), 0.0),

@@ -11,10 +11,19 @@ files and its process environment. grader/README.md and docs/workshop-hub.md say
 """
 
 import os
+from typing import TYPE_CHECKING
 
 from grader.workshop.hub import settings as hub_settings
 
-c = get_config()  # noqa: F821 (injected by traitlets)
+if TYPE_CHECKING:
+    from traitlets.config import Config
+
+    def get_config() -> Config:
+        """Injected into this file's globals by traitlets when JupyterHub loads it."""
+        ...
+
+
+c = get_config()
 
 room = hub_settings.load(os.environ[hub_settings.ENV_SETTINGS])
 learner_password = os.environ.pop(hub_settings.ENV_PASSWORD, "")
