@@ -10,21 +10,25 @@ test cell that passed in the kernel but fails here scores 0 and is flagged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from course.quiz.build import discover
-from course.quiz.model import Case, Code, MultipleChoice, Numeric, Quiz
+from course.quiz.model import Case, Code, MultipleAnswer, MultipleChoice, Numeric, Ordering, Quiz
 from course.quiz.render import graded_cells
 from grader.protocol import CallProbe, Encoded, Probe
 
 
 @dataclass(frozen=True)
 class Expect:
-    """What one probe must return: a kind (``str``, ``number``, ``bool``, ``none``), a value, a tolerance."""
+    """What one probe must return: a kind (``str``, ``number``, ``bool``, ``none``), a value, a tolerance;
+    or kind ``rule``: a string the quiz's own partial-credit rule accepts (choose all, ordering)."""
 
     kind: str
     value: str | float | bool | None
     tolerance: float = 0.0
+    accepts: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,10 @@ class CellChecks:
     question: str
     probes: tuple[Probe, ...]
     expects: tuple[Expect, ...]
+
+    def __deepcopy__(self, memo: dict) -> CellChecks:
+        """Immutable: nbgrader's config (traitlets deep-copies its values) may share it."""
+        return self
 
 
 def _case_expect(case: Case) -> Expect:
@@ -55,6 +63,11 @@ def quiz_checks(quiz: Quiz) -> dict[str, CellChecks]:
         groups: list[tuple[tuple[Probe, ...], tuple[Expect, ...]]]
         if isinstance(q, MultipleChoice):
             groups = [(({"kind": "name", "name": q.qid},), (Expect("str", q.answer),))]
+        elif isinstance(q, MultipleAnswer | Ordering):
+            groups = [
+                (({"kind": "name", "name": q.qid},), (Expect("rule", None, accepts=partial(q.accepts, i)),))
+                for i in range(len(cells))
+            ]
         elif isinstance(q, Numeric):
             groups = [
                 (({"kind": "name", "name": p.var},), (Expect("number", p.answer, p.tolerance),))
@@ -85,6 +98,8 @@ def passes(value: Encoded, expect: Expect) -> bool:
     if not isinstance(value, list) or len(value) != 2:
         return False
     kind, got = value
+    if expect.kind == "rule":
+        return kind == "str" and isinstance(got, str) and expect.accepts is not None and expect.accepts(got)
     if expect.kind == "number":
         if kind not in ("int", "float") or isinstance(got, bool) or not isinstance(got, (int, float)):
             return False

@@ -172,7 +172,16 @@ def _autograde(args: argparse.Namespace) -> int:
     options = autograde.Options(
         jobs=max(1, args.jobs), force=args.force, limits=limits, progress=not args.no_progress
     )
-    summary = autograde.run(folder, args.quiz_id, options)
+    try:
+        summary = autograde.run(folder, args.quiz_id, options)
+    except KeyboardInterrupt:
+        done = autograde.read_ledger(folder, args.quiz_id, on_torn_tail=lambda _line: None)
+        print(
+            f"\nInterrupted: the batch stopped ({len(done)} learner(s) in the ledger). Rerun the same "
+            "command to go on: finished submissions are not graded again.",
+            file=sys.stderr,
+        )
+        return 130
     rate = len(summary.graded) / summary.wall_s * 60 if summary.wall_s and summary.graded else 0.0
     print(
         f"{args.quiz_id}: graded {len(summary.graded)}, already graded {len(summary.skipped)}, "
@@ -184,6 +193,12 @@ def _autograde(args: argparse.Namespace) -> int:
         for f in record.findings:
             mark = "!!" if f.attention else "  "
             print(f"      {mark} [{f.code}] {f.message}")
+    if summary.failed:
+        names = ", ".join(r.learner for r in summary.failed)
+        print(
+            f"NOT GRADED ({len(summary.failed)}): {names}: the grader failed on them (above). Rerun the same "
+            "command to grade exactly those again."
+        )
     if summary.attention:
         names = ", ".join(r.learner for r in summary.attention)
         print(f"NEEDS ATTENTION ({len(summary.attention)}): {names}")
@@ -278,16 +293,19 @@ def _add_status(add: Add) -> None:
 def _status(args: argparse.Namespace) -> int:
     folder = open_course(args.course)
     print(f"Course folder {folder.root} (source: {folder.source_dir()})")
-    print(f"{'quiz':<24} {'released':>8} {'submitted':>9} {'graded':>6} {'flagged':>7} {'feedback':>8}")
+    heads = f"{'released':>8} {'submitted':>9} {'graded':>6} {'to retry':>8} {'flagged':>7} {'feedback':>8}"
+    print(f"{'quiz':<24} {heads}")
     attention = 0
     for quiz_id in folder.quiz_ids():
         learners = folder.learners(quiz_id)
         ledger = autograde.read_ledger(folder, quiz_id)
+        retry = sum(1 for r in ledger.values() if not r.done)
         flagged = sum(1 for r in ledger.values() if r.attention)
         attention += flagged
         pages = sum(1 for name in learners if (folder.feedback(name, quiz_id) / f"{quiz_id}.html").exists())
         released = "yes" if folder.release_notebook(quiz_id).exists() else "no"
-        print(f"{quiz_id:<24} {released:>8} {len(learners):>9} {len(ledger):>6} {flagged:>7} {pages:>8}")
+        counts = f"{len(ledger) - retry:>6} {retry:>8} {flagged:>7} {pages:>8}"
+        print(f"{quiz_id:<24} {released:>8} {len(learners):>9} {counts}")
     report = autograde.probe_sandbox(folder, sandbox.Limits())
     lines = sandbox.warnings(report)
     print("Sandbox: " + ("every isolation step works here." if not lines else ""))

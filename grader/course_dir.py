@@ -176,6 +176,10 @@ class GradebookLock:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
+    def __deepcopy__(self, memo: dict) -> GradebookLock:
+        """A handle on a lock file: nbgrader's config (traitlets deep-copies its values) shares it."""
+        return self
+
     def __del__(self) -> None:
         with contextlib.suppress(OSError, AttributeError):
             os.close(self.fd)

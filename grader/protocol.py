@@ -78,12 +78,26 @@ class CellRun(CellOutputs):
     dropped_bytes: int
 
 
+#: what the fork server reports about a submission besides its outputs
+EventKind = Literal["stopped", "output_cap", "kernel_failed"]
+
+
+class Event(TypedDict):
+    """One thing the fork server did to a submission: a cell ``stopped`` (time limit, the kernel died), a
+    cell's output cut at the byte cap (``detail``: the bytes dropped), or a kernel that never started
+    (``kernel_failed``, ``cell`` -1)."""
+
+    kind: EventKind
+    cell: int
+    detail: str
+
+
 class RunResult(TypedDict):
     """The answer to a :class:`RunRequest`; cell indexes are strings (JSON object keys)."""
 
     outputs: dict[str, CellOutputs]
     values: dict[str, list[Encoded]]
-    events: list[str]
+    events: list[Event]
     sandbox: dict[str, str]
     elapsed_s: float
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import base64
-import html
 import io
 import operator
 import re
@@ -30,7 +29,6 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from course.plots.palette import BLACK, BLUE, ORANGE, SKY_BLUE, VERMILION
-from course.tables import usd_text
 from grader.item_analysis import (
     BLANK,
     CHECK,
@@ -42,6 +40,7 @@ from grader.item_analysis import (
     NumberSpec,
     analyse_items,
 )
+from grader.pages import render
 
 _PART_TEST = re.compile(r"^(?P<item>q\d+)(?P<part>[a-h])?-test$")
 _OPTION_LINE = re.compile(r"^\s*[*-]\s+\*\*(?P<letter>[A-Z])\.\*\*\s+(?P<text>.+?)\s*$", re.M)
@@ -586,177 +585,30 @@ def plot_items(analysis: ItemAnalysis) -> Figure:
 
 # --- HTML ---------------------------------------------------------------------------------------------------
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222}
-table{border-collapse:collapse;margin:0.6em 0 1.4em;font-size:0.9em}
-th,td{border:1px solid #bbb;padding:0.25em 0.5em;text-align:right;vertical-align:top}
-th{background:#eee;text-align:left}td.text{text-align:left}td.q{white-space:nowrap}
-tr.problem td{background:#fbe3d6}tr.check td{background:#fdf3d9}
-figure{margin:1em 0}figcaption{font-size:0.9em;color:#444}img{max-width:100%}dt{font-weight:bold}
-"""
-
-
-def _text(value: object) -> str:
-    """Plain text made safe for HTML; money as USD and no ``$`` a notebook would typeset as maths."""
-    text = str(value).replace("\\$", "$").replace("**", "").replace("`", "")
-    return html.escape(usd_text(text))
-
-
-def _num(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None or (isinstance(value, float) and np.isnan(value)) else f"{value:.{digits}f}"
-
-
-def _row(cells: Iterable[str], *, css: str = "") -> str:
-    return f"<tr{f' class={css!r}' if css else ''}>" + "".join(cells) + "</tr>"
-
 
 def render_html(analysis: ItemAnalysis, *, pngs: Mapping[str, bytes]) -> str:
-    """A self-contained page: summary, flags, per-question table, figures (embedded PNG), options."""
-    title = f"Item analysis: {analysis.quiz_id}"
-    n = len(analysis.learners)
-    parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_text(title)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{_text(title)}</h1>",
-        "<p><b>For the instructor only:</b> it shows the answer key and the hidden tests' numbers.</p>",
-        f"<p>{n} learner(s) · {len(analysis.items)} questions · mean {analysis.mean_total:.2f} of "
-        f"{analysis.max_total:g} points (SD {analysis.sd_total:.2f}) · Cronbach's alpha "
-        f"{_num(analysis.alpha)} · top and bottom groups: {analysis.group_size} learner(s) each (27%).</p>",
+    """A self-contained page (``grader/templates/item-analysis.html``, every text escaped): summary, flags,
+    per-question table, figures (embedded PNG), options, numbers."""
+    stem = analysis.quiz_id or "quiz"
+    captions = {
+        f"{stem}-totals.png": "Total scores. The dotted and dash-dot lines mark where the bottom and top 27% "
+        "groups end.",
+        f"{stem}-items.png": "Left: each question's difficulty and discrimination; vermilion triangles look "
+        "broken, orange squares are worth a check, blue circles are fine. Right: share of each question's "
+        "points earned in each fifth of the class, lowest total first.",
+    }
+    figures = [
+        {"name": name, "caption": caption, "data": base64.b64encode(pngs[name]).decode("ascii")}
+        for name, caption in captions.items()
+        if name in pngs
     ]
-    parts += [f"<p class='note'>{_text(note)}</p>" for note in analysis.notes]
-    parts.append("<h2>Questions that need a look</h2>")
-    flagged = [(i, f) for i in analysis.items for f in i.flags]
-    if flagged:
-        parts.append("<ul>")
-        parts += [
-            f"<li><b>{_text(i.item)}</b> [{_text(f.severity)}: {_text(f.code)}] {_text(f.reason)}</li>"
-            for i, f in flagged
-        ]
-        parts.append("</ul>")
-    else:
-        parts.append("<p>None: no question looks broken.</p>")
-    parts += [_items_table(analysis), _legend()]
-    for name, caption in (
-        (
-            f"{analysis.quiz_id or 'quiz'}-totals.png",
-            "Total scores. The dotted and dash-dot lines mark where the bottom and top 27% groups end.",
-        ),
-        (
-            f"{analysis.quiz_id or 'quiz'}-items.png",
-            "Left: each question's difficulty and discrimination; vermilion triangles look broken, "
-            "orange squares are worth a check, blue circles are fine. Right: share of each question's "
-            "points earned in each fifth of the class, lowest total first.",
-        ),
-    ):
-        if name in pngs:
-            data = base64.b64encode(pngs[name]).decode("ascii")
-            parts.append(
-                f"<figure><img alt='{_text(caption)}' src='data:image/png;base64,{data}'>"
-                f"<figcaption>{_text(caption)} (also {_text(name)} beside this page)</figcaption></figure>"
-            )
-    parts.append(_options_tables(analysis))
-    parts.append(_numbers_table(analysis))
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
-
-
-def _items_table(analysis: ItemAnalysis) -> str:
-    head = (
-        "question", "title", "points", "difficulty", "full marks", "r with rest", "top 27%", "bottom 27%",
-        "D (top − bottom)", "band", "by quintile (lowest → highest)", "flags",
-    )  # fmt: skip
-    rows = ["<h2>Per question</h2><table>", _row(f"<th>{h}</th>" for h in head)]
-    for i in analysis.items:
-        cells = [
-            f"<td class='text'>{_text(i.item)}</td>",
-            f"<td class='text'>{_text(i.title)}</td>",
-            f"<td>{i.max_points:g}</td>",
-            f"<td>{_num(i.difficulty_share)}</td>",
-            f"<td>{_num(i.full_marks_share)}</td>",
-            f"<td>{_num(i.rest_correlation)}</td>",
-            f"<td>{_num(i.upper_share)}</td>",
-            f"<td>{_num(i.lower_share)}</td>",
-            f"<td>{i.upper_lower_d:+.2f}</td>",
-            f"<td class='text'>{_text(i.discrimination_label)}</td>",
-            f"<td class='q'>{' '.join(_num(s) for s in i.quintile_shares)}</td>",
-            f"<td class='text'>{_text(', '.join(f.code for f in i.flags))}</td>",
-        ]
-        rows.append(_row(cells, css=_severity(i)))
-    rows.append("</table>")
-    return "\n".join(rows)
-
-
-def _legend() -> str:
-    return """<dl>
-<dt>difficulty</dt><dd>share of the question's points the class earned (for a one-point question: the share
-who got it right). Near 0: hard or broken; near 1: easy.</dd>
-<dt>r with rest</dt><dd>correlation between the question's score and the score on the REST of the quiz
-(the point-biserial for right/wrong questions). Positive: learners who do well overall do well here.
-Negative: the question rewards the wrong learners, usually a wrong key or an ambiguity.</dd>
-<dt>top / bottom 27%, D</dt><dd>share of the points earned by the learners with the highest and lowest totals,
-and the difference D. Ebel's bands: 0.40 and up very good, 0.30 good, 0.20 fair, below 0.20 poor.</dd>
-<dt>by quintile</dt><dd>share of the points earned by each fifth of the class, lowest totals first: a good
-question rises from left to right.</dd>
-</dl>"""
-
-
-def _options_tables(analysis: ItemAnalysis) -> str:
-    parts = ["<h2>Multiple choice: how often each option was chosen</h2>"]
-    mc = [i for i in analysis.items if i.options]
-    if not mc:
-        return parts[0] + "<p>No multiple-choice question.</p>"
-    head = ("option", "text", "chosen", "share", "top 27%", "bottom 27%", "mean total share of choosers")
-    for i in mc:
-        parts.append(f"<h3>{_text(i.item)} · {_text(i.title)} (key {_text(i.key)})</h3><table>")
-        parts.append(_row(f"<th>{h}</th>" for h in head))
-        for o in i.options:
-            label = f"{o.option} ✓" if o.correct else o.option
-            parts.append(
-                _row(
-                    [
-                        f"<td class='text'>{_text(label)}</td>",
-                        f"<td class='text'>{_text(o.text)}</td>",
-                        f"<td>{o.chosen}</td>",
-                        f"<td>{_num(o.chosen_share)}</td>",
-                        f"<td>{_num(o.upper_share)}</td>",
-                        f"<td>{_num(o.lower_share)}</td>",
-                        f"<td>{_num(o.mean_total_share)}</td>",
-                    ]
-                )
-            )
-        parts.append("</table>")
-    return "\n".join(parts)
-
-
-def _numbers_table(analysis: ItemAnalysis) -> str:
-    title = "<h2>Numbers: the most common wrong values</h2>"
-    if not analysis.numbers:
-        return title + "<p>No numeric question.</p>"
-    head = (
-        "question",
-        "variable",
-        "answer ± tolerance",
-        "right",
-        "blank",
-        "not a plain number",
-        "wrong values",
+    return render(
+        "item-analysis.html",
+        title=f"Item analysis: {analysis.quiz_id}",
+        a=analysis,
+        flagged=[(i, f) for i in analysis.items for f in i.flags],
+        choice_items=[i for i in analysis.items if i.options],
+        figures=figures,
+        severity=_severity,
+        wrong_values=lambda n: ", ".join(f"{value:g} (×{count})" for value, count in n.wrong) or "none",
     )
-    rows = [
-        title,
-        "<p>A wrong value typed by several learners is a shared slip worth a word in class.</p><table>",
-        _row(f"<th>{h}</th>" for h in head),
-    ]
-    for n in analysis.numbers:
-        wrong = ", ".join(f"{value:g} (×{count})" for value, count in n.wrong) or "none"
-        cells = [
-            f"<td class='text'>{_text(n.spec.item)}</td>",
-            f"<td class='text'>{_text(n.spec.var)}</td>",
-            f"<td>{n.spec.answer:g} ± {n.spec.tolerance:g}</td>",
-            f"<td>{n.right}</td>",
-            f"<td>{n.blank}</td>",
-            f"<td>{n.other}</td>",
-            f"<td class='text'>{_text(wrong)}</td>",
-        ]
-        rows.append(_row(cells))
-    rows.append("</table>")
-    return "\n".join(rows)

@@ -6,18 +6,24 @@ everything: gains what the in-process run predicts) and a submission that patche
 failures vanish (about 0, FLAGGED). For one quiz (quiz-03-cost):
 every hostile kind of hostile_submissions.HOSTILE gets its report line. Then feedback pages (no hidden test,
 no assert line, no secret, no external resource), the CSV export, the CLI's exit status, and a kill -9 in the
-middle of a batch followed by a rerun: every submission graded exactly once.
+middle of a batch followed by a rerun: every submission graded exactly once. Failures are retried: a worker
+killed mid-batch costs exactly its learner (a grader error a rerun grades again), Ctrl-C stops the batch with
+nothing half-written; `--jobs 1` leaves the caller's process as it was.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import warnings
 from pathlib import Path
 
 import hostile_submissions as submissions
@@ -222,7 +228,7 @@ def test_feedback_leaks_nothing_and_renders_offline(batch) -> None:
         assert "<script" not in text.lower() and "http://" not in text and "https://" not in text
         assert "BEGIN HIDDEN" not in text and "Traceback" not in text and SECRET not in text
         for line in hidden_lines:
-            assert line not in text and line.replace("'", "&#x27;") not in text
+            assert line not in html.unescape(text)
     good = (folder.feedback("good", quiz_id) / f"{quiz_id}.html").read_text(encoding="utf-8")
     quiz = QUIZZES[quiz_id]
     assert f"Score: {quiz.total_points} / {quiz.total_points} points" in good
@@ -325,3 +331,182 @@ def test_the_ledger_skips_a_torn_last_line_and_names_a_bad_line(tmp_path: Path) 
     with pytest.raises(course_dir.GraderError, match=r"ledger\.jsonl line 1 is not valid JSON") as info:
         autograde.read_ledger(folder, "quiz-x")
     assert "--force" in info.value.fix
+
+
+def _slow_batch(
+    tmp_path: Path, count: int, sleep_s: float
+) -> tuple[course_dir.CourseFolder, list[str], list[str]]:
+    """quiz-01 for ``count`` learners (good and wrong alternately), each submission slowed by a sleeping cell;
+    and the CLI command that grades them with two workers."""
+    quiz_id = "quiz-01-open"
+    quiz = QUIZZES[quiz_id]
+    folder = course_dir.init(tmp_path / "course")
+    release = course_dir.release(folder, quiz_id).read_text(encoding="utf-8")
+    learners = [f"learner{i:02d}" for i in range(count)]
+    for i, name in enumerate(learners):
+        nb = submissions.good(release, quiz) if i % 2 == 0 else submissions.wrong(release, quiz, seed=i)
+        nb.cells.insert(1, nbformat.v4.new_code_cell(f"import time\ntime.sleep({sleep_s})"))
+        _write(folder, name, quiz_id, submissions.notebook_bytes(nb))
+    cmd = [sys.executable, "-m", "grader", "--course", str(folder.root), "autograde", quiz_id]
+    return folder, learners, [*cmd, "--jobs", "2", "--no-progress"]
+
+
+def _scores_right(folder: course_dir.CourseFolder, learners: list[str]) -> None:
+    from nbgrader.api import Gradebook
+
+    quiz = QUIZZES["quiz-01-open"]
+    with course_dir.scripts_on_path(), Gradebook(folder.db_url, course_dir.COURSE_ID) as gb:
+        scores = {s.student.id: s.score for s in gb.find_assignment(quiz.quiz_id).submissions}
+    assert all(scores[name] == quiz.total_points for name in learners[::2]), scores
+    assert all(scores[name] < quiz.total_points for name in learners[1::2]), scores
+
+
+def _busy_worker(proc: subprocess.Popen, deadline: float) -> psutil.Process:
+    """A worker process of the batch that is running a learner's kernel now. A kernel (named
+    sandbox.KERNEL_NAME) exists only while its worker grades a learner; a worker's sandbox probe at start-up
+    (named sandbox.PROBE_NAME) does not count: a worker killed then holds no learner and is replaced."""
+    while time.monotonic() < deadline and proc.poll() is None:
+        for child in psutil.Process(proc.pid).children():
+            try:
+                if any(p.name() == sandbox.KERNEL_NAME for p in child.children(recursive=True)):
+                    return child
+            except psutil.NoSuchProcess:
+                continue
+        time.sleep(0.02)
+    raise AssertionError("no worker was seen running a kernel")
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_batch_costs_its_learner_and_a_rerun_grades_exactly_it(tmp_path: Path) -> None:
+    folder, learners, cmd = _slow_batch(tmp_path, 4, 1.5)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    worker = _busy_worker(proc, time.monotonic() + 120)
+    worker.kill()
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, out + err  # done, but one learner needs attention: it was not graded
+    first = autograde.read_ledger(folder, "quiz-01-open")
+    failed = [r for r in first.values() if not r.done]
+    assert len(first) == len(learners) and len(failed) == 1, first
+    assert "died (killed by signal 9)" in failed[0].findings[0].message
+    assert "NOT GRADED (1)" in out and failed[0].learner in out
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "graded 1, already graded 3" in rerun.stdout
+    again = autograde.read_ledger(folder, "quiz-01-open")
+    assert all(r.done for r in again.values())
+    assert {n: r.graded_at for n, r in again.items() if n != failed[0].learner} == {
+        n: r.graded_at for n, r in first.items() if n != failed[0].learner
+    }, "the others were not graded again"
+    _scores_right(folder, learners)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_batch_cleanly_and_a_rerun_finishes_it(tmp_path: Path) -> None:
+    folder, learners, cmd = _slow_batch(tmp_path, 6, 1.0)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # its own process group, as a terminal's foreground job: Ctrl-C reaches the CLI, its workers, fork servers
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    family = [psutil.Process(proc.pid)]
+    ledger = autograde.ledger_path(folder, "quiz-01-open")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (ledger.exists() and len(ledger.read_text().splitlines()) >= 2):
+        time.sleep(0.05)
+    family += psutil.Process(proc.pid).children(recursive=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err
+    assert "Interrupted" in err and "Traceback" not in err, err
+    _gone, alive = psutil.wait_procs(family, timeout=30)
+    assert not alive, f"left running after Ctrl-C: {alive}"
+    text = ledger.read_text()
+    assert text.endswith("\n"), "no half-written line"
+    first = autograde.read_ledger(folder, "quiz-01-open")
+    assert 2 <= len(first) < len(learners) and all(r.done for r in first.values()), first
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    lines = [json.loads(line) for line in ledger.read_text().splitlines()]
+    assert sorted(r["learner"] for r in lines) == learners, "every submission graded exactly once"
+    _scores_right(folder, learners)
+
+
+def _process_state() -> dict:
+    import jsonschema
+    from nbgrader.nbgraderformat import common
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    return {
+        "warning filters": list(warnings.filters),
+        "sqlite listener": event.contains(Engine, "connect", autograde.sqlite_pragmas),
+        "nbgrader's jsonschema": common.jsonschema is jsonschema,
+        "threads": sorted(t.name for t in threading.enumerate()),
+        "SIGINT handler": signal.getsignal(signal.SIGINT),
+        "blocked signals": signal.pthread_sigmask(signal.SIG_BLOCK, []),
+        "Autograde logger": (
+            logging.getLogger("Autograde").level,
+            len(logging.getLogger("Autograde").handlers),
+        ),
+        "children": sorted(p.pid for p in psutil.Process().children()),
+    }
+
+
+@pytest.mark.slow
+def test_jobs_1_leaves_the_callers_process_as_it_was(tmp_path: Path) -> None:
+    quiz_id = "quiz-01-open"
+    folder = course_dir.init(tmp_path / "course")
+    release = course_dir.release(folder, quiz_id).read_text(encoding="utf-8")
+    _write(folder, "ada", quiz_id, submissions.notebook_bytes(submissions.good(release, QUIZZES[quiz_id])))
+    before = _process_state()
+    summary = autograde.run(folder, quiz_id, autograde.Options(jobs=1, limits=LIMITS, progress=False))
+    assert [r.score for r in summary.graded] == [float(QUIZZES[quiz_id].total_points)]
+    assert _process_state() == before
+
+
+def test_a_fork_server_that_cannot_start_says_why(tmp_path: Path) -> None:
+    """A real fault: an interpreter without the course's packages (Debian's own python3, no venv)."""
+    from grader.kernel.executor import Zygote, ZygoteError
+
+    system = "/usr/bin/python3"
+    probe = (
+        subprocess.run([system, "-c", "import IPython"], capture_output=True)
+        if Path(system).exists()
+        else None
+    )
+    if probe is None or probe.returncode == 0:
+        pytest.skip(f"needs a {system} without IPython")
+    log = tmp_path / ".grader" / "logs" / "fork-server-x.log"
+    with pytest.raises(ZygoteError) as info:
+        Zygote(log=log, python=system)
+    assert "did not start" in str(info.value) and "No module named" in str(info.value), info.value
+    assert str(log) in str(info.value) and "No module named" in log.read_text()
+
+
+def test_an_nbgrader_other_than_the_patched_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FAKE (a fault that cannot be caused otherwise here: one nbgrader is installed): another version."""
+    import nbgrader
+    from nbgrader.nbgraderformat import common
+
+    monkeypatch.setattr(nbgrader, "__version__", "0.9.7")
+    original = common.jsonschema
+    refused = pytest.raises(course_dir.GraderError, match=r"nbgrader 0\.9\.7 is installed.*0\.9\.6")
+    with refused as info, autograde.grading_session():
+        pass
+    assert "pip install nbgrader==0.9.6" in info.value.fix
+    assert common.jsonschema is original, "nothing was patched"
+
+
+def test_a_feedback_page_escapes_what_the_learner_wrote() -> None:
+    """The page is a jinja2 template with autoescape: an answer that closes the <pre> stays text."""
+    part = feedback.PartResult(part="a", ok=False, message="<b>form</b>", why="x < y & z")
+    question = feedback.QuestionResult(
+        title="Q1", answer='q01 = "</pre><script>alert(1)</script>"', score=0.0, max_score=1.0, parts=[part]
+    )
+    page = feedback.render_page(
+        quiz_id="quiz-01-open", learner="ada", title="Quiz <1>", questions=[question], total=0.0, top=1.0
+    )
+    assert "<script" not in page and "</pre><script>" not in page and "<b>form</b>" not in page
+    assert "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page and "x &lt; y &amp; z" in page
+    assert "Quiz &lt;1&gt;" in page and "Score: 0 / 1 points" in page

@@ -383,12 +383,14 @@ def test_report_says_what_is_missing(graded_course, tmp_path: Path) -> None:
 def test_unreadable_autograded_notebook_is_noted_not_fatal(graded_course, tmp_path: Path) -> None:
     root, _, _ = graded_course
     notebook = root / "autograded" / "learner-05" / QUIZ_ID / f"{QUIZ_ID}.ipynb"
-    original = notebook.read_bytes()
+    original, mode = notebook.read_bytes(), notebook.stat().st_mode
+    notebook.chmod(mode | 0o200)  # nbgrader leaves it read-only (0444); only root writes it regardless
     try:
         notebook.write_bytes(b"\xff\xfe not json")
         report = write_item_analysis(course_dir=root, quiz_id=QUIZ_ID, out_dir=tmp_path / "out")
     finally:
         notebook.write_bytes(original)
+        notebook.chmod(mode)
     assert any("learner-05" in note and "Could not read 1" in note for note in report.analysis.notes)
     assert len(report.analysis.learners) == LEARNERS, "the learner's scores still count"
     q01 = report.analysis.items[0]

@@ -2,9 +2,11 @@
 
 A learner cell tries to read the gradebook, the quiz sources and another learner's file, the grader's API key
 (environment and /proc), to reach a server on loopback, to write outside its folder and to leave a process
-behind; others loop forever (with and without ignoring interrupts), print 50 MB on one line, allocate 8 GiB.
-Each is stopped or denied, and the cells after it still run. Skips where the host lacks namespaces (the
-grader then warns, which is tested too).
+behind; another tries to undo the sandbox (unmount the tmpfs over the course, become root, write to the host,
+a nested user namespace); others loop forever (with and without ignoring interrupts), print 50 MB on one line,
+allocate 8 GiB. Each is stopped or denied, and the cells after it still run. Passes as root (the kernel runs
+as nobody) and as a normal user (the kernel runs as that user without capabilities); the one difference is
+reported by name. Skips where the host lacks namespaces (the grader then warns, which is tested too).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from grader.kernel import zygote as fork_server
 from grader.kernel.executor import Zygote
 
 SECRET = "sk-test-grader-sandbox-0123456789"
+ROOT = os.getuid() == 0
+#: the one step a normal user cannot have: its report, and the warning it becomes
+NOT_ROOT_USER = "not available: the grader is not root, so the kernel runs as the grader's own user"
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +81,12 @@ def test_probe_reports_every_step(zygote: Zygote, course: Path) -> None:
     report = zygote.probe(_policy(course))
     if report.get("mount_ns") != "ok":
         pytest.skip(f"no mount namespace on this host: {report}")
-    assert sandbox.warnings(report) == [], report
+    if ROOT:
+        assert sandbox.warnings(report) == [], report
+    else:  # everything but nobody: the one warning, naming what a normal user cannot do
+        assert report["user"].startswith(NOT_ROOT_USER), report
+        assert sandbox.warnings(report) == [f"NOT ISOLATED: {sandbox.STEPS['user']}: {report['user']}."]
+        assert {k for k, v in report.items() if v != "ok"} == {"user"}, report
     # what a host without the features would be told, by name
     lines = sandbox.warnings({**report, "net_ns": "failed: EPERM", "user": "not available"})
     assert any("network namespace" in line and "EPERM" in line for line in lines)
@@ -111,7 +121,8 @@ def test_learner_code_sees_nothing_it_should_not(zygote: Zygote, course: Path) -
     assert SECRET not in seen and "OPENAI_API_KEY" not in seen
     assert not (course / "pwned.txt").exists()
     assert _text(result, 1).strip() == "after"
-    assert result["sandbox"]["user"] == "ok" if os.geteuid() == 0 else True
+    assert result["sandbox"]["user"] == "ok" if ROOT else result["sandbox"]["user"].startswith(NOT_ROOT_USER)
+    assert result["sandbox"]["privileges"] == result["sandbox"]["read_only"] == "ok", result["sandbox"]
     time.sleep(0.5)
     left = [
         p
@@ -119,6 +130,49 @@ def test_learner_code_sees_nothing_it_should_not(zygote: Zygote, course: Path) -
         if p.pid not in before and (p.info["cmdline"] or [])[-2:] == ["sleep", "987"]
     ]
     assert not left, f"the learner's `sleep 987` outlived its kernel: {left}"
+
+
+UNDO = """
+import ctypes, os, shutil, subprocess
+libc = ctypes.CDLL(None, use_errno=True)
+seen = {}
+seen['umount'] = 'UNMOUNTED' if libc.umount2(b'/tmp', 2) == 0 else os.strerror(ctypes.get_errno())
+try:
+    os.setuid(0)
+    seen['setuid'] = 'ROOT'
+except OSError as exc:
+    seen['setuid'] = type(exc).__name__
+for path in ('/pwned', PYTHON_DIR + '/pwned'):
+    try:
+        open(path, 'w').write('x')
+        seen[path] = 'WROTE'
+    except OSError as exc:
+        seen[path] = type(exc).__name__
+status = dict(line.split(':', 1) for line in open('/proc/self/status') if ':' in line)
+seen['caps'] = [k for k in ('CapEff', 'CapPrm', 'CapBnd', 'CapAmb') if int(status[k], 16)]
+seen['no_new_privs'] = status['NoNewPrivs'].strip()
+if shutil.which('unshare'):
+    nested = subprocess.run(['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c',
+                             'umount -l /tmp; ls -a ' + COURSE], capture_output=True, text=True)
+    seen['nested'] = nested.stdout + nested.stderr
+print('UNDO', seen)
+"""
+
+
+def test_the_kernel_cannot_undo_its_sandbox(zygote: Zygote, course: Path) -> None:
+    """No capability, no new privileges, a read-only host: the tmpfs over the course stays (also from a
+    nested user namespace, where the kernel's mounts are locked), root stays out of reach."""
+    if zygote.probe(_policy(course)).get("mount_ns") != "ok":
+        pytest.skip("no namespaces here")
+    assert str(course).startswith("/tmp/")  # the test's course lies under the tmpfs laid over /tmp
+    python_dir = str(Path(sys.executable).parent)
+    code = UNDO.replace("COURSE", repr(str(course))).replace("PYTHON_DIR", repr(python_dir))
+    seen = _text(_run(zygote, _policy(course), [code]), 0)
+    assert seen.startswith("UNDO"), seen
+    assert "UNMOUNTED" not in seen and "'setuid': 'ROOT'" not in seen, seen
+    assert "WROTE" not in seen and "'caps': []" in seen and "'no_new_privs': '1'" in seen, seen
+    assert "gradebook.db" not in seen and "submitted" not in seen, seen  # the course stays hidden
+    assert not (Path(python_dir) / "pwned").exists()
 
 
 def test_loops_are_stopped_and_the_rest_still_runs(zygote: Zygote, course: Path) -> None:
@@ -132,7 +186,7 @@ def test_loops_are_stopped_and_the_rest_still_runs(zygote: Zygote, course: Path)
     assert "CellTimeout" in _text(result, 1)
     assert "stopped by the grader" in _text(result, 3)
     assert _text(result, 4).strip() == "1 2", "the kernel is replayed without the looping cell"
-    kinds = [e.split(":")[0] for e in result["events"]]
+    kinds = [e["kind"] for e in result["events"]]
     assert kinds.count("stopped") == 2, result["events"]
 
 
@@ -140,7 +194,7 @@ def test_output_cap_memory_and_exceptions(zygote: Zygote, course: Path) -> None:
     sources = ["print('x' * 50_000_000)", "hog = bytearray(8 * 1024 ** 3)", "1 / 0", "print('fine')"]
     result = _run(zygote, _policy(course, output_bytes=10_000, memory_mb=1024), sources)
     assert len(_text(result, 0)) < 11_000 and "dropped by the grader's byte cap" in _text(result, 0)
-    assert any(e.startswith("output_cap:0:") for e in result["events"])
+    assert ("output_cap", 0) in [(e["kind"], e["cell"]) for e in result["events"]]
     assert "MemoryError" in _text(result, 1)
     assert "ZeroDivisionError" in _text(result, 2)
     assert _text(result, 3).strip() == "fine"
@@ -177,7 +231,14 @@ def test_work_run_forked_comes_back_and_leaves_this_process_alone() -> None:
     assert sandbox.run_forked(lambda: os._exit(9)) == {}  # died before it wrote: nothing to report
 
 
-def test_a_kernel_keeps_only_the_descriptors_it_is_given(tmp_path: Path) -> None:
+def test_a_kernel_keeps_only_the_descriptors_it_is_given(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft <= 1500 and (hard > 1500 or hard == resource.RLIM_INFINITY):  # a normal user's 1024: raise it
+        raised = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        request.addfinalizer(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
     if resource.getrlimit(resource.RLIMIT_NOFILE)[0] <= 1500:
         pytest.skip("the open-files limit is too low to open descriptor 1500")
     r, w = os.pipe()

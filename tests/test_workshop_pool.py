@@ -300,3 +300,19 @@ def test_a_self_check_saves_its_score_and_reads_back(tmp_path: Path) -> None:
     assert len(problems) == 1 and problems[0].file == "quiz-04-privacy.json"
     assert problems[0].message.startswith("checked_at_utc: Field required")
     assert str(problems[0]).startswith("quiz-04-privacy.json: checked_at_utc: Field required")
+
+
+def test_the_page_escapes_whatever_a_participant_named() -> None:
+    """The page is a jinja2 template with autoescape: names, sources and warnings never become markup."""
+    from grader.workshop.participants import Participant, Pool, QuizScore
+    from grader.workshop.pool_page import render_page
+
+    evil = "<img src=x onerror=alert(1)>"
+    pool = Pool(
+        participants=(Participant(name=evil, source=f"/room/{evil}.zip"),),
+        quiz_scores=(QuizScore(evil, "quiz-03-cost", 3.0, 4.0, "grades.csv"),),
+        warnings=(f"{evil}/lab02.json: not valid JSON",),
+    )
+    page = render_page(pool, pool.table(), pngs={})
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert page.count("&lt;img") >= 3  # the row, the warning and where it came from

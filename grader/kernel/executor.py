@@ -2,48 +2,67 @@
 
 :class:`SandboxExecute` replaces nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``; everything
 else (restoring locked cells, the gradebook, the autograded/ folder) stays nbgrader's own, so formgrader
-works on the result. Cell outputs come back from the sandboxed kernel; cells the grader's own check refutes
-get an error output (so nbgrader scores them 0), and :attr:`SandboxExecute.last_run` says what happened.
+works on the result. It is configured the nbgrader way: its policy, limits, checks, fork server and
+gradebook lock are traits set through nbgrader's config (``config.SandboxExecute.policy = ...``), nothing
+travels through module globals. Cell outputs come back from the sandboxed kernel; cells the grader's own
+check refutes get an error output (so nbgrader scores them 0); what happened (a :class:`RunRecord`) goes
+into ``resources["grader_run"]`` and to the ``on_run`` callback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Literal, Protocol
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Any as AnyTrait
+from traitlets import Callable as CallableTrait
+from traitlets import Dict, Instance
 
 from grader import checks as checks_mod
 from grader.kernel import sandbox
-from grader.protocol import CellRequest, Encoded, ProbeRequest, RunRequest, RunResult
+from grader.protocol import CellRequest, Encoded, Event, ProbeRequest, RunRequest, RunResult
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+#: how much of the fork server's log an error quotes
+LOG_TAIL_CHARS = 3000
 
 
 class ZygoteError(RuntimeError):
-    """The fork server failed (it is restarted for the next submission)."""
+    """The fork server failed (it is restarted for the next submission); the message quotes its log."""
 
 
 class Zygote:
     """A ``python -m grader.kernel.zygote`` process started with a clean environment (nothing secret to
-    inherit)."""
+    inherit), run by ``python`` (default: this interpreter). Its stderr goes to ``log`` (a file in the
+    course's ``.grader/`` folder; a temporary file when none is given), truncated at each start, and every
+    error quotes the end of it."""
 
-    def __init__(self) -> None:
+    def __init__(self, log: Path | None = None, *, python: str | None = None) -> None:
         env = {k: os.environ[k] for k in sandbox.KEPT_ENV if k in os.environ}
         env.update(PATH=os.environ.get("PATH", "/usr/bin:/bin"), PYTHONPATH=str(REPO_ROOT), MPLBACKEND="Agg")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        self.log_path = log
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            self._log: IO[bytes] = log.open("wb")
+        else:
+            self._log = tempfile.TemporaryFile(prefix="fork-server-")  # noqa: SIM115 (likewise)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.kernel.zygote"],
+            [python or sys.executable, "-m", "grader.kernel.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,
             env=env,
             cwd="/",
             text=True,
@@ -52,7 +71,31 @@ class Zygote:
         self.lock = threading.Lock()
         ready = self._stdout.readline()
         if not ready.startswith('{"ready"'):
-            raise ZygoteError(f"the fork server did not start (said {ready!r})")
+            self.proc.wait(timeout=10)
+            tail = self.log_tail()
+            self.close(kill=True)
+            raise ZygoteError(f"the fork server did not start (said {ready!r}).{tail}")
+
+    def __deepcopy__(self, memo: dict) -> Zygote:
+        """A handle on a process: nbgrader's config (traitlets deep-copies its values) shares it."""
+        return self
+
+    def log_tail(self) -> str:
+        """The end of the fork server's stderr, as a paragraph for an error message ('' when empty)."""
+        try:
+            if self.log_path is not None:
+                data = self.log_path.read_bytes()[-LOG_TAIL_CHARS:]
+            else:
+                data = os.pread(
+                    self._log.fileno(),
+                    LOG_TAIL_CHARS,
+                    max(0, self._log.seek(0, os.SEEK_END) - LOG_TAIL_CHARS),
+                )
+            text = data.decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        where = f" ({self.log_path})" if self.log_path else ""
+        return f"\nThe end of its log{where}:\n{text}" if text else ""
 
     @property
     def _stdin(self) -> IO[str]:
@@ -72,9 +115,10 @@ class Zygote:
                 self._stdin.flush()
                 line = self._stdout.readline()
             except OSError as exc:
-                raise ZygoteError(f"the fork server died: {exc}") from exc
+                raise ZygoteError(f"the fork server died: {exc}.{self.log_tail()}") from exc
         if not line:
-            raise ZygoteError("the fork server died")
+            self.proc.wait()
+            raise ZygoteError(f"the fork server died (exit status {self.proc.returncode}).{self.log_tail()}")
         result = json.loads(line)
         if "error" in result:
             raise ZygoteError(result["error"] + "\n" + result.get("trace", ""))
@@ -88,32 +132,48 @@ class Zygote:
         sandbox_report: dict[str, str] = self.call({"probe": True, "policy": policy.to_json()})["sandbox"]
         return sandbox_report
 
-    def close(self) -> None:
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the server: at once with ``kill`` (an interrupted batch: it may be running a kernel), else
+        by closing its input (it exits when idle)."""
         if self.proc.poll() is None:
-            self._stdin.close()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
+            if kill:
                 self.proc.kill()
-                self.proc.wait()
+            else:
+                try:
+                    self._stdin.close()
+                    self.proc.wait(timeout=5)
+                except (OSError, subprocess.TimeoutExpired):
+                    self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None and not stream.closed:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._log.close()
 
 
-_zygote: Zygote | None = None
+@dataclass(frozen=True)
+class RunEvent:
+    """What the fork server did to one cell (see :class:`grader.protocol.Event`)."""
 
+    kind: Literal["stopped", "output_cap", "kernel_failed"]
+    cell: int
+    detail: str
 
-def zygote() -> Zygote:
-    """This process's fork server (started on first use, restarted if it died)."""
-    global _zygote
-    if _zygote is None or _zygote.proc.poll() is not None:
-        _zygote = Zygote()
-    return _zygote
+    @classmethod
+    def from_protocol(cls, event: Event) -> RunEvent:
+        return cls(kind=event["kind"], cell=int(event["cell"]), detail=str(event["detail"]))
 
 
 @dataclass
 class RunRecord:
     """What happened while one notebook ran: events, refuted cells, the sandbox's report."""
 
-    events: list[str] = field(default_factory=list)
+    events: list[RunEvent] = field(default_factory=list)
     refuted: list[str] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
     raised: list[str] = field(default_factory=list)
@@ -128,18 +188,6 @@ class DbLock(Protocol):
     def acquire(self) -> object: ...
 
     def release(self) -> object: ...
-
-
-@dataclass
-class RunSettings:
-    """Set by the scheduler before each submission: the policy and the quiz's own checks."""
-
-    policy: sandbox.Policy | None = None
-    checks: dict[str, checks_mod.CellChecks] | None = None
-    db_lock: DbLock | None = None  # released while the kernel runs, so other workers may use the gradebook
-
-
-SETTINGS = RunSettings()
 
 
 def _grade_id(cell: nbformat.NotebookNode) -> str:
@@ -176,7 +224,26 @@ def build_cells(
 
 
 def _error(ename: str, evalue: str) -> nbformat.NotebookNode:
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+    return _output(
+        {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [f"{ename}: {evalue}"]}
+    )
+
+
+def _output(raw: Any) -> nbformat.NotebookNode:
+    """A cell output from what the kernel sent, rebuilt from the known fields only (learner code can write to
+    the kernel's pipe: nothing else is taken, every value is coerced to its type). Valid by construction,
+    so nbformat's per-output schema check (a jsonschema run per output) is not needed."""
+    raw = raw if isinstance(raw, dict) else {}
+    if raw.get("output_type") == "stream":
+        name = raw.get("name") if raw.get("name") in ("stdout", "stderr") else "stdout"
+        return nbformat.NotebookNode(output_type="stream", name=name, text=str(raw.get("text", "")))
+    trace = raw.get("traceback")
+    return nbformat.NotebookNode(
+        output_type="error",
+        ename=str(raw.get("ename", "KernelError")),
+        evalue=str(raw.get("evalue", "")),
+        traceback=[str(line) for line in trace] if isinstance(trace, list) else [],
+    )
 
 
 #: error names the grader itself puts in a cell (reported as "stopped", not as the learner's exception)
@@ -184,35 +251,47 @@ GRADER_STOPS = ("CellTimeout", "CellTimeoutError", "KernelDied", "NotRun")
 
 
 class SandboxExecute(NbGraderPreprocessor):
-    """nbgrader's Execute, through the sandboxed fork server."""
+    """nbgrader's Execute, through the sandboxed fork server. Configure it through nbgrader's config:
+    ``policy`` (what to hide; ``cwd`` the course folder), ``limits``, ``checks``, ``fork_server``,
+    ``db_lock`` and ``on_run``."""
 
-    last_run: RunRecord = RunRecord()
+    policy = Instance(
+        sandbox.Policy, allow_none=True, help="what the kernel must not see; cwd: the course folder"
+    ).tag(config=True)
+    limits = Instance(sandbox.Limits, args=(), help="time, memory, output, process limits").tag(config=True)
+    checks = Dict(help="the quiz's own checks by grade id (grader.checks.CellChecks)").tag(config=True)
+    fork_server = Instance(Zygote, allow_none=True, help="the worker's fork server").tag(config=True)
+    db_lock = AnyTrait(
+        None, allow_none=True, help="the gradebook lock, released while the kernel runs (a DbLock)"
+    ).tag(config=True)
+    on_run = CallableTrait(None, allow_none=True, help="called with each RunRecord").tag(config=True)
 
     def preprocess(self, nb, resources):
-        policy = SETTINGS.policy
-        if policy is None:
-            raise ZygoteError("SandboxExecute needs grader.kernel.executor.SETTINGS.policy")
+        if self.policy is None or self.fork_server is None:
+            raise ZygoteError("SandboxExecute needs config.SandboxExecute.policy and .fork_server")
+        policy = dataclasses.replace(self.policy, limits=self.limits)
         info = resources.get("nbgrader", {})
-        if info.get(
-            "student"
-        ):  # the learner's own folder: autograded/<learner>/<quiz> (policy.cwd: the course)
+        if info.get("student"):  # the learner's own folder: autograded/<learner>/<quiz> of the course
             own = Path(policy.cwd) / "autograded" / info["student"] / info["assignment"]
             own.mkdir(parents=True, exist_ok=True)
-            if os.geteuid() == 0:  # the kernel runs as nobody and may write in its own folder only
+            if sandbox.grader_identity().root:  # the kernel runs as nobody: only its own folder is writable
                 os.chown(own, sandbox.NOBODY_UID, sandbox.NOBODY_GID)
-            policy = sandbox.Policy(
-                cwd=str(own), hide=policy.hide, keep_ro=policy.keep_ro, limits=policy.limits
-            )
-        cells, owner = build_cells(nb, SETTINGS.checks)
-        lock = SETTINGS.db_lock
+            policy = dataclasses.replace(policy, cwd=str(own))
+        quiz_checks: dict[str, checks_mod.CellChecks] = dict(self.checks)
+        cells, owner = build_cells(nb, quiz_checks)
+        lock: DbLock | None = self.db_lock
         if lock is not None:
             lock.release()
         try:
-            result = zygote().run({"policy": policy.to_json(), "cells": cells})
+            result = self.fork_server.run({"policy": policy.to_json(), "cells": cells})
         finally:
             if lock is not None:
                 lock.acquire()
-        record = RunRecord(events=result["events"], sandbox=result["sandbox"], elapsed_s=result["elapsed_s"])
+        record = RunRecord(
+            events=[RunEvent.from_protocol(e) for e in result["events"]],
+            sandbox=result["sandbox"],
+            elapsed_s=result["elapsed_s"],
+        )
         values: dict[str, list[Encoded]] = {}
         for index_text, got in result["values"].items():
             offset = 0
@@ -231,19 +310,19 @@ class SandboxExecute(NbGraderPreprocessor):
                 continue
             count += 1
             cell.execution_count = count
-            cell.outputs = [nbformat.v4.new_output(**o) for o in ran["outputs"]]
+            cell.outputs = [_output(o) for o in ran["outputs"]]
             gid = _grade_id(cell)
             errors = [o.ename for o in cell.outputs if o.output_type == "error"]
             if errors == ["NotImplementedError"] and gid.endswith("-answer"):
                 record.unanswered.append(gid.removesuffix("-answer"))
             elif errors and not _is_graded(cell) and errors[0] not in GRADER_STOPS:
                 record.raised.append(f"{gid or f'cell {index}'}: {errors[0]}")
-            if SETTINGS.checks and _is_graded(cell) and gid in SETTINGS.checks:
+            if _is_graded(cell) and gid in quiz_checks:
                 failed_in_kernel = any(
                     o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
                     for o in cell.outputs
                 )
-                if not checks_mod.cell_passes(SETTINGS.checks[gid], values.get(gid)) and not failed_in_kernel:
+                if not checks_mod.cell_passes(quiz_checks[gid], values.get(gid)) and not failed_in_kernel:
                     cell.outputs.append(
                         _error(
                             "IndependentCheckFailed",
@@ -251,5 +330,7 @@ class SandboxExecute(NbGraderPreprocessor):
                         )
                     )
                     record.refuted.append(gid)
-        SandboxExecute.last_run = record
+        resources["grader_run"] = record
+        if self.on_run is not None:
+            self.on_run(record)
         return nb, resources

