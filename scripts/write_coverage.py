@@ -1,4 +1,4 @@
-"""Write docs/coverage.md (seed ideas -> outcomes -> lesson sections -> labs -> quiz questions).
+"""Write docs/coverage.md (source-article ideas -> outcomes -> lesson sections -> labs -> quiz questions).
 
 Usage: python scripts/write_coverage.py [--check] [--problems]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import nbformat
 
-from course.quiz.model import Code, MultipleChoice, Numeric, Question, Quiz
+from course.quiz.model import Code, MultipleAnswer, MultipleChoice, Numeric, Ordering, Question, Quiz
 from course.quiz.render import BEGIN_SOLUTION, answer_source
 
 #: answers that equal anything: through __eq__, through arithmetic, and through their metaclass
@@ -95,7 +95,7 @@ TAMPER_IN_KERNEL = FAKES + KERNEL_PATCH
 
 def fake_body(q: Question) -> str:
     """An answer-cell body that answers ``q`` with objects equal to everything (needs FAKES)."""
-    if isinstance(q, MultipleChoice):
+    if isinstance(q, MultipleChoice | MultipleAnswer | Ordering):
         return f"{q.qid} = ANY_TEXT"
     if isinstance(q, Numeric):
         return "\n".join(f"{p.var} = ANYTHING" for p in q.parts)

@@ -1,11 +1,13 @@
 """The scenario quizzes: their data, the notebooks built from it, and real nbgrader runs on every quiz.
 
-For each quiz in course/quiz/bank/: the committed source notebook equals a fresh build; the release has no
-solution and no hidden test (asserted on the file text); the source solutions autograde to full marks; the
-blank release scores 0; exactly one wrong answer loses exactly that question's points; a submission that
-shadows builtins, patches library functions and answers with objects equal to everything gains nothing.
-nbgrader runs through its Python API in one temporary course folder (one release per quiz, one kernel per
-submission).
+For each quiz in course/quiz/bank/: the committed source notebook equals a fresh build; at least 40% of its
+points are on judgment items and no content-free strategy (longest, most specific, most words shared with the
+question, always the same letter) beats guessing by more than one item; the release has no solution, no
+hidden test and no hidden expected value (asserted on the file text), and its visible checks read like
+ordinary Python; the source solutions autograde to full marks; the blank release scores 0; exactly one wrong
+answer loses exactly that question's points; a submission that shadows builtins, patches library functions
+and answers with objects equal to everything gains nothing. nbgrader runs through its Python API in one
+temporary course folder (one release per quiz, one kernel per submission).
 """
 
 from __future__ import annotations
@@ -25,10 +27,23 @@ import pytest
 from quiz_submissions import FAKES, TAMPER_IN_KERNEL, TAMPER_IN_PROCESS, fake_body, solution_body, submission
 
 from course.__main__ import main as course_main
-from course.quiz import run_cells
-from course.quiz.build import QUIZZES_DIR, checked_text, discover, notebook_path
+from course.quiz import leaks, run_cells, strategies
+from course.quiz.build import QUIZZES_DIR, check_bank, checked_text, discover, notebook_path, strategy_table
 from course.quiz.grading import LocalCourse
-from course.quiz.model import MIN_PER_KIND, MIN_QUESTIONS, Numeric, QuizError, validate
+from course.quiz.model import (
+    MIN_PER_KIND,
+    MIN_QUESTIONS,
+    MultipleAnswer,
+    Numeric,
+    Option,
+    Ordering,
+    Quiz,
+    QuizError,
+    choice_items,
+    judgment_share,
+    read_ideas,
+    validate,
+)
 from course.quiz.render import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, graded_cells
 
 QUIZZES = discover()
@@ -76,9 +91,9 @@ def test_quiz_size_and_metadata(quiz_id: str) -> None:
         meta = cell.metadata["nbgrader"]
         assert meta["locked"] and not meta["solution"] and meta["schema_version"] == 3
         assert re.fullmatch(r"L\d\d\.\d+", cell.metadata["course"]["outcome"])
-        assert (
-            cell.metadata["course"]["kind"] in ("mc", "numeric", "code") and cell.metadata["course"]["seed"]
-        )
+        assert cell.metadata["course"]["kind"] in ("mc", "multi", "order", "numeric", "code")
+        assert cell.metadata["course"]["article"].startswith("article ")
+        assert cell.metadata["course"]["ideas"] and set(cell.metadata["course"]["ideas"]) <= set(read_ideas())
         assert BEGIN_HIDDEN in cell.source, "every test cell hides its explanation and its correctness checks"
     for cell in nb.cells:
         assert not cell.get("outputs")
@@ -93,6 +108,146 @@ def test_tamper_in_process_gains_nothing(quiz_id: str) -> None:
     bodies = {q.qid: fake_body(q) for q in quiz.questions}
     passed = run_cells.run(quiz, bodies=bodies, prelude=TAMPER_IN_PROCESS)
     assert not any(passed.values()), [gid for gid, ok in passed.items() if ok]
+
+
+@pytest.mark.parametrize("quiz_id", QUIZ_IDS)
+def test_points_go_to_judgment_and_options_do_not_give_themselves_away(quiz_id: str) -> None:
+    """Issue 23: at least 40% of the points on judgment items; no content-free strategy above guessing + 1."""
+    quiz = QUIZZES[quiz_id]
+    assert judgment_share(quiz) >= strategies.MIN_JUDGMENT_SHARE
+    scores = strategies.play(choice_items(quiz))
+    assert scores.items >= 5
+    for name in strategies.STRATEGIES:
+        assert scores.scores[name] - scores.chance <= strategies.QUIZ_MARGIN_ITEMS, (name, scores)
+    assert strategies.quiz_problems(scores, where=quiz_id) == []
+
+
+def test_the_bank_as_a_whole_cannot_be_gamed(capsys: pytest.CaptureFixture[str]) -> None:
+    check_bank(QUIZZES)  # raises when a strategy beats guessing by more than 5 points over every choice item
+    every = strategies.play(i for q in QUIZZES.values() for i in choice_items(q))
+    assert all(
+        every.share(name) - every.chance_share <= strategies.BANK_MARGIN_SHARE for name in every.scores
+    )
+    table = strategy_table(QUIZZES)
+    assert all(quiz_id in table for quiz_id in QUIZ_IDS) and "all quizzes" in table
+
+
+def test_the_content_free_strategies_do_what_they_say() -> None:
+    """The definitions the build enforces, on items built to trip each one."""
+    longest = strategies.ChoiceItem(
+        "q01", "mc", "Which GPU?", ("short", "a much longer option", "mid one"), "B"
+    )
+    assert strategies.score("longest", longest) == 1.0 and strategies.chance(longest) == pytest.approx(1 / 3)
+    tie = strategies.ChoiceItem("q02", "mc", "Pick", ("abcd", "wxyz", "ab"), "A")
+    assert strategies.score("longest", tie) == 0.5  # two longest options: half a hit
+    specific = strategies.ChoiceItem(
+        "q03", "mc", "Pick", ("it depends on things", "Llama 3 70B at USD 2.20 on an H100", "maybe so"), "B"
+    )
+    assert strategies.score("specific", specific) == 1.0 and strategies.specific_tokens("Use the GPU") == 1
+    overlap = strategies.ChoiceItem(
+        "q04", "mc", "The clinic sends patient records to an API", ("patient records API", "a VPC", "x"), "C"
+    )
+    assert strategies.score("overlap", overlap) == 0.0
+    multi = strategies.ChoiceItem("q05", "multi", "Pick", ("aaaa", "bb", "cccc", "d", "e"), "AC")
+    assert strategies.score("longest", multi) == 1.0 and strategies.chance(multi) == pytest.approx(0.4)
+    assert strategies.score("letter", multi, letter="C") == 1.0
+    order = strategies.ChoiceItem("q06", "order", "Order", ("a", "bb", "ccc", "dddd"), "DCBA")
+    assert strategies.score("longest", order) == 1.0 and strategies.score("letter", order) == 0.0
+    scores = strategies.play([longest, longest, longest])
+    assert scores.scores["longest"] == 3 and strategies.quiz_problems(scores, where="x")
+
+
+def test_choose_all_and_ordering_score_by_their_stated_rules() -> None:
+    """The rule the hidden tests apply in the kernel equals the rule the grader applies outside it
+    (``accepts``), for every answer a learner could give: all subsets of letters, all orders."""
+    from itertools import combinations, permutations
+
+    multi = MultipleAnswer(
+        qid="q01",
+        title="t",
+        outcome="L03.1",
+        article="article 003",
+        ideas=("003-39",),
+        scenario="s",
+        options=tuple(Option(x, why="w", correct=x in "BD") for x in "ABCDE"),
+        explanation="e",
+    )
+    order = Ordering(
+        qid="q02",
+        title="t",
+        outcome="L03.1",
+        article="article 003",
+        ideas=("003-39",),
+        scenario="s",
+        options=tuple(Option(x, why="w") for x in "ABCD"),
+        order="CADB",
+        explanation="e",
+        points=3,
+    )
+    quiz = Quiz(quiz_id="quiz-03-cost", title="t", intro="i", questions=(multi, order))
+    answers = {
+        multi.qid: [
+            "",
+            "x",
+            "AB",
+            "BD",
+            "DB",
+            "BDA",
+            "ABCDE",
+            "bd",
+            *("".join(c) for c in combinations("ABCDE", 2)),
+        ],
+        order.qid: [
+            "CADB",
+            "CABD",
+            "ABCD",
+            "BDAC",
+            "CAD",
+            "CADBA",
+            "cadb",
+            *("".join(p) for p in permutations("ABCD")),
+        ],
+    }
+    for q in (multi, order):
+        for value in answers[q.qid]:
+            passed = run_cells.run(quiz, bodies={q.qid: f"{q.qid} = {value!r}"})
+            kernel = [passed[c.grade_id] for c in graded_cells(q)]
+            assert kernel == [q.accepts(i, value) for i in range(q.total_points)], (q.qid, value)
+    assert (
+        sum(multi.accepts(i, "BD") for i in range(2)) == 2
+        and sum(multi.accepts(i, "BDA") for i in range(2)) == 1
+    )
+    assert sum(multi.accepts(i, "ABCDE") for i in range(2)) == 0  # choosing everything scores nothing
+    assert [sum(order.accepts(i, v) for i in range(3)) for v in ("CADB", "ACDB", "BDAC")] == [3, 2, 0]
+
+
+def test_the_leak_scan_finds_an_answer_shown_anywhere() -> None:
+    """A hidden value written in a visible cell, rounded as people round it, is found; so is a worked
+    example equal to another question's answer."""
+    import dataclasses
+
+    from course.quiz.model import Case, Code
+    from course.quiz.render import render_text
+
+    quiz = QUIZZES["quiz-03-cost"]
+    value = next(v for v in leaks.hidden_values(quiz) if v.value > 1000)
+    shown = dataclasses.replace(quiz, intro=quiz.intro + f" (For scale: about {value.value:,.0f} a month.)")
+    assert any(value.qid in p for p in leaks.leaks(shown, leaks.visible_text(render_text(shown))))
+    numeric = next(q for q in quiz.questions if isinstance(q, Numeric))
+    code = next(q for q in quiz.questions if isinstance(q, Code))
+    example = Case(code.tests[0].cases[0].call, numeric.parts[0].answer, hidden=False)
+    test = dataclasses.replace(code.tests[0], cases=(example, *code.tests[0].cases[1:]))
+    leaky = dataclasses.replace(code, tests=(test, *code.tests[1:]))
+    quiz = dataclasses.replace(quiz, questions=tuple(leaky if q is code else q for q in quiz.questions))
+    assert any("gives away" in p for p in leaks.leaks(quiz, ""))
+
+
+@pytest.mark.parametrize("quiz_id", QUIZ_IDS)
+def test_every_question_names_the_ideas_it_tests(quiz_id: str) -> None:
+    ideas = read_ideas()
+    for q in QUIZZES[quiz_id].questions:
+        assert q.ideas and all(ideas.get(i) for i in q.ideas), q.qid
+        assert "seed" not in (q.scenario + q.explanation + q.article).lower(), q.qid
 
 
 def test_validate_names_the_broken_rule() -> None:
@@ -143,8 +298,11 @@ def test_release_has_no_solution_and_no_hidden_test(quiz_id: str, released: dict
     for q in quiz.questions:
         for cell in graded_cells(q):
             hidden = re.findall(rf"{BEGIN_HIDDEN}\n(.*?)\n{END_HIDDEN}", cell.source, flags=re.S)
+            # the hidden checks repeat a worked example's call in their own form: those lines are visible
+            shown = set(leaks.visible_text_of(cell.source).splitlines())
             for line in "\n".join(hidden).splitlines():
-                assert json.dumps(line)[1:-1] not in text, f"hidden line leaked: {line[:80]}"
+                if line not in shown:
+                    assert json.dumps(line)[1:-1] not in text, f"hidden line leaked: {line[:80]}"
         assert json.dumps(q.explanation.strip()[:60])[1:-1] not in text, f"{q.qid}: explanation leaked"
     nb = nbformat.reads(text, as_version=4)
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if c.metadata.get("nbgrader")}
@@ -156,6 +314,18 @@ def test_release_has_no_solution_and_no_hidden_test(quiz_id: str, released: dict
     assert nb.metadata["course"]["quiz_id"] == quiz_id
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert graded and all(c.metadata["course"]["outcome"] for c in graded)
+
+
+@pytest.mark.parametrize("quiz_id", QUIZ_IDS)
+def test_release_shows_no_graded_value_and_reads_like_python(quiz_id: str, released: dict[str, str]) -> None:
+    """What learners get: no hidden expected value (or a common rounding of it) in any cell, no worked
+    example equal to another question's answer, and form checks without ``().__class__`` tricks."""
+    text = released[quiz_id]
+    visible = leaks.visible_text(text)
+    assert visible == "\n\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+    assert leaks.leaks(QUIZZES[quiz_id], visible) == []
+    assert leaks.hidden_values(QUIZZES[quiz_id]), "the scan must have values to look for"
+    assert "__class__" not in visible and "isinstance(" in visible
 
 
 @pytest.mark.parametrize("quiz_id", QUIZ_IDS)
@@ -305,3 +475,14 @@ def test_stock_nbgrader_cli_generate_autograde_feedback(tmp_path: Path) -> None:
     html = (tmp_path / "feedback" / "ada" / quiz_id / f"{quiz_id}.html").read_text(encoding="utf-8")
     first = QUIZZES[quiz_id].questions[0]
     assert f"{QUIZZES[quiz_id].total_points}" in html and first.explanation.strip()[:30] in html
+
+
+def test_quiz_list_counts_every_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert course_main(["quiz", "list"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("quiz-")]
+    assert [row[0] for row in rows] == QUIZ_IDS
+    for row in rows:
+        quiz = QUIZZES[row[0]]
+        questions, *kinds, points = (int(x) for x in row[1:8])
+        assert questions == len(quiz.questions) == sum(kinds), row  # every question in one kind column
+        assert points == quiz.total_points

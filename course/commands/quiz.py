@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from course.quiz import build as quiz_build
+from course.quiz import model as quiz_model
 from course.quiz import selfcheck
 
 
@@ -67,16 +68,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p_build.set_defaults(handler=quiz_build.run)
 
 
+#: (kind, column heading) for `quiz list`, one column per question kind
+_KIND_COLUMNS = (("mc", "mc"), ("multi", "all"), ("order", "order"), ("numeric", "num"), ("code", "code"))
+
+
 def _list(args: argparse.Namespace) -> int:
     quizzes = quiz_build.discover()
-    print(f"{'quiz':<24} {'questions':>9} {'mc':>3} {'num':>4} {'code':>5} {'points':>7}  title")
+    kinds = "".join(f" {head:>5}" for _, head in _KIND_COLUMNS)
+    print(f"{'quiz':<24} {'questions':>9}{kinds} {'points':>7} {'judged':>6}  title")
     for quiz_id, quiz in quizzes.items():
-        counts = (quiz.count("mc"), quiz.count("numeric"), quiz.count("code"))
-        print(
-            f"{quiz_id:<24} {len(quiz.questions):>9} {counts[0]:>3} {counts[1]:>4} {counts[2]:>5}"
-            f" {quiz.total_points:>7}  {quiz.title}"
-        )
-    print("\nStart one with: python -m course quiz fetch QUIZ")
+        counts = "".join(f" {quiz.count(kind):>5}" for kind, _ in _KIND_COLUMNS)
+        judged = f"{quiz_model.judgment_share(quiz):.0%}"
+        size = f"{len(quiz.questions):>9}{counts} {quiz.total_points:>7} {judged:>6}"
+        print(f"{quiz_id:<24} {size}  {quiz.title}")
+    print("\nmc: one letter; all: choose all that apply; order: put in order; judged: share of the points")
+    print("on those three kinds (judgment), the rest on numbers and code.")
+    print("Start one with: python -m course quiz fetch QUIZ")
     return 0
 
 

@@ -1,15 +1,19 @@
-"""The coverage table: every seed idea -> outcome -> lesson section -> lab -> quiz questions.
+"""The coverage table: every source-article idea -> outcome -> lesson section -> lab -> the quiz questions
+that test it.
 
 Inputs, each kept in one place:
 
-- ``course/data/source_ideas.json`` (hand-written): each idea of the five seed articles with its outcome,
+- ``course/data/source_ideas.json`` (hand-written): each idea of the five source articles with its outcome,
   lesson and section heading (without its number), or the reason it was left out;
 - ``docs/outcomes.md``: the outcome IDs (``LNN.k``);
 - ``course/data/course_map.json``: each lesson's notebook, labs and quiz;
 - the notebooks themselves: section headings (read, so the table shows them as numbered today);
-- ``quizzes/*/*.ipynb``: graded cells carry ``metadata["course"]["outcome"]``.
+- ``quizzes/*/*.ipynb``: graded cells carry ``metadata["course"]["ideas"]``, the ideas each question
+  names (course/quiz/bank/), and its ``outcome``.
 
-:func:`render_coverage` writes the Markdown (``scripts/write_coverage.py`` saves it as docs/coverage.md);
+A question counts for an idea only when it names the idea: sharing an outcome is not enough (an outcome
+holds several ideas, and a question may test one of them). :func:`render_coverage` writes the Markdown
+(``scripts/write_coverage.py`` saves it as docs/coverage.md), with the ideas no question tests;
 :func:`coverage_problems` lists every name that does not exist, for the tests.
 """
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +116,7 @@ class CoverageRow:
     source_label: str  # "003 (2026-06-24)"
     heading: str | None  # as numbered in the notebook today
     labs: tuple[str, ...]
-    quiz_questions: tuple[str, ...]
+    quiz_questions: tuple[str, ...]  # the questions that name this idea
     found_in_text: bool  # the section's text contains one of the idea's evidence phrases
 
 
@@ -156,31 +161,45 @@ def notebook_sections(path: Path) -> dict[str, tuple[str, str, str]]:
     return found
 
 
-def quiz_questions_by_outcome(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
-    """{outcome: ("quiz-05-operations q04", ...)} from graded cells' ``metadata["course"]``."""
+def _graded_quiz_cells(root: Path) -> Iterator[tuple[str, dict]]:
+    """("quiz-05-operations q04", the cell's ``metadata["course"]``) for every graded cell of every quiz."""
     import nbformat
 
-    found: dict[str, list[str]] = defaultdict(list)
     for path in sorted((root / "quizzes").glob("*/*.ipynb")):
         if ".ipynb_checkpoints" in path.parts:
             continue
         nb = nbformat.read(str(path), as_version=4)
         for cell in nb.cells:
-            meta = cell.metadata.get("course", {})
-            grade = cell.metadata.get("nbgrader", {}).get("grade", False)
-            if grade and meta.get("outcome"):
-                label = (
-                    f"{path.stem} {meta.get('question') or cell.metadata['nbgrader'].get('grade_id', '?')}"
-                )
-                if label not in found[meta["outcome"]]:
-                    found[meta["outcome"]].append(label)
+            grading = cell.metadata.get("nbgrader", {})
+            if grading.get("grade", False):
+                meta = cell.metadata.get("course", {})
+                yield f"{path.stem} {meta.get('question') or grading.get('grade_id', '?')}", meta
+
+
+def _questions_by(keys: Callable[[dict], Iterable[str]], root: Path) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for label, meta in _graded_quiz_cells(root):
+        for key in keys(meta):
+            if label not in found[key]:
+                found[key].append(label)
     return {k: tuple(v) for k, v in found.items()}
+
+
+def quiz_questions_by_outcome(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
+    """{outcome: ("quiz-05-operations q04", ...)} from graded cells' ``metadata["course"]``."""
+    return _questions_by(lambda meta: [meta["outcome"]] if meta.get("outcome") else [], root)
+
+
+def quiz_questions_by_idea(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
+    """{idea id: ("quiz-05-operations q04", ...)}: the questions that name the idea in their graded cells'
+    ``metadata["course"]["ideas"]``."""
+    return _questions_by(lambda meta: meta.get("ideas", ()), root)
 
 
 def coverage_rows(root: Path = ROOT, *, course: CourseMap | None = None) -> list[CoverageRow]:
     course = course or load_course_map()
     articles = load_sources()
-    quizzes = quiz_questions_by_outcome(root)
+    quizzes = quiz_questions_by_idea(root)
     sections = _sections_by_lesson(root, course)
     rows = []
     for idea in load_ideas():
@@ -199,7 +218,7 @@ def coverage_rows(root: Path = ROOT, *, course: CourseMap | None = None) -> list
                 source_label=f"{article.number} ({article.date})",
                 heading=heading,
                 labs=labs or (),
-                quiz_questions=quizzes.get(idea.outcome or "", ()),
+                quiz_questions=quizzes.get(idea.id, ()),
                 found_in_text=found,
             )
         )
@@ -231,13 +250,18 @@ def coverage_problems(root: Path = ROOT) -> list[str]:
             problems.append(f"{notebook.relative_to(root)} is not the quiz of any lesson in the course map")
     known = set(outcome_ids(root / "docs" / "outcomes.md"))
     taught = {i.outcome for i in load_ideas() if i.outcome}
-    problems += [f"{o}: no seed idea maps to it" for o in sorted(known - taught)]
-    problems += [f"{o}: named by a seed idea but not in docs/outcomes.md" for o in sorted(taught - known)]
+    problems += [f"{o}: no source idea maps to it" for o in sorted(known - taught)]
+    problems += [f"{o}: named by a source idea but not in docs/outcomes.md" for o in sorted(taught - known)]
+    ids = {i.id for i in load_ideas()}
+    for idea_id, questions in sorted(quiz_questions_by_idea(root).items()):
+        if idea_id not in ids:
+            problems.append(f"{', '.join(questions)}: names idea {idea_id!r}, which source_ideas.json lacks")
     return problems
 
 
 def render_coverage(root: Path = ROOT) -> str:
-    """docs/coverage.md as Markdown: totals, the table, and what was left out and why."""
+    """docs/coverage.md as Markdown: totals, the table, what was left out and why, and the taught ideas no
+    quiz question tests."""
     course = load_course_map()
     rows = coverage_rows(root, course=course)
     articles = load_sources()
@@ -246,30 +270,43 @@ def render_coverage(root: Path = ROOT) -> str:
     covered = {r.idea.outcome for r in taught}
     with_lab = [r for r in taught if any(not lab.endswith("(planned)") for lab in r.labs)]
     quizzed = quiz_questions_by_outcome(root)
+    questions = {q for r in rows for q in r.quiz_questions}
+    per_idea = Counter(min(len(r.quiz_questions), 3) for r in taught)
     lines = [
-        "# Coverage: seed ideas → outcomes → lessons → labs → quizzes",
+        "# Coverage: source-article ideas → outcomes → lessons → labs → quiz questions",
         "",
         "Generated by `scripts/write_coverage.py` from `course/data/source_ideas.json`, docs/outcomes.md, "
         "the",
         "course map, the lesson notebooks' headings and the quizzes' cell metadata. Do not edit by hand:",
         "change the inputs and run `.venv/bin/python scripts/write_coverage.py`. A section shown as `—` is",
-        "in a lesson not written yet (or not yet mapped); a lab marked (planned) does not exist yet.",
+        "in a lesson not written yet (or not yet mapped); a lab marked (planned) does not exist yet. A quiz",
+        "question is listed under an idea only when the question names that idea (`ideas=` in",
+        "course/quiz/bank/); sharing the idea's outcome is not enough.",
         "",
         "## Totals",
         "",
         "| Measure | Count |",
         "|---|---|",
-        f"| Seed ideas listed | {len(rows)} |",
+        f"| Source-article ideas listed | {len(rows)} |",
         f"| … taught (mapped to an outcome) | {len(taught)} |",
         f"| … left out (reasons below) | {len(rows) - len(taught)} |",
         f"| … mapped to a lesson section that exists | {sum(1 for r in taught if r.heading)} |",
         f"| … whose section's text mentions them | {sum(1 for r in taught if r.found_in_text)} |",
         f"| … with a lab that exists (not only planned) | {len(with_lab)} |",
-        f"| … with a quiz question on their outcome | {sum(1 for r in taught if r.quiz_questions)} |",
+        f"| … tested by at least one quiz question | {sum(1 for r in taught if r.quiz_questions)} |",
+        f"| … tested by no quiz question (listed below) | {sum(1 for r in taught if not r.quiz_questions)} |",
+        f"| Quiz questions naming at least one idea | {len(questions)} |",
         f"| Outcomes in docs/outcomes.md covered by at least one idea | {len(covered & set(outcomes))} of "
         f"{len(outcomes)} |",
         f"| Outcomes with at least one quiz question | "
         f"{sum(1 for o in outcomes if quizzed.get(o))} of {len(outcomes)} |",
+        "",
+        "Quiz questions per taught idea: "
+        + ", ".join(
+            f"{label}: {per_idea.get(n, 0)} ideas"
+            for n, label in ((0, "none"), (1, "one"), (2, "two"), (3, "three or more"))
+        )
+        + ".",
         "",
         "Ideas per article: "
         + ", ".join(
@@ -282,8 +319,8 @@ def render_coverage(root: Path = ROOT) -> str:
         "## The table",
         "",
         "| Idea | Article (date) | What the article says, in the course's words | Outcome | Lesson section "
-        "| Labs | Quiz questions |",
-        "|---|---|---|---|---|---|---|",
+        "| Labs | Questions | Quiz questions that test it |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in taught:
         entry = course.lesson(r.idea.lesson or "")
@@ -301,6 +338,7 @@ def render_coverage(root: Path = ROOT) -> str:
                     r.idea.outcome or "",
                     section,
                     "; ".join(r.labs) or "—",
+                    str(len(r.quiz_questions)),
                     _questions(r.quiz_questions),
                 )
             )
@@ -338,6 +376,19 @@ def render_coverage(root: Path = ROOT) -> str:
             lines.append(
                 f"| {r.idea.id} | {r.source_label} | {_cell(r.idea.idea)} | {_cell(r.idea.left_out or '')} |"
             )
+    untested = [r for r in taught if not r.quiz_questions]
+    lines += [
+        "",
+        "## Taught, but tested by no quiz question",
+        "",
+        "Ideas mapped to an outcome that no quiz question names: candidates for the next question.",
+        "",
+    ]
+    if untested:
+        lines += ["| Idea | Outcome | What the article says |", "|---|---|---|"]
+        lines += [f"| {r.idea.id} | {r.idea.outcome} | {_cell(r.idea.idea)} |" for r in untested]
+    else:
+        lines.append("None.")
     return "\n".join(lines) + "\n"
 
 

@@ -10,8 +10,8 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from course.quiz import run_cells
-from course.quiz.model import Quiz, QuizError, validate
+from course.quiz import leaks, run_cells, strategies
+from course.quiz.model import Quiz, QuizError, choice_items, judgment_share, validate
 from course.quiz.render import render_text
 
 #: the nbgrader source folder of a source checkout
@@ -53,7 +53,8 @@ def notebook_path(quiz_id: str, *, root: Path = QUIZZES_DIR) -> Path:
 
 
 def checked_text(quiz: Quiz) -> str:
-    """The quiz's notebook text after the static rules and the in-process test of its tests pass."""
+    """The quiz's notebook text after the static rules (balance and strategies included), the in-process
+    test of its tests and the leak check pass."""
     validate(quiz)
     problems = run_cells.check(quiz)
     if problems:
@@ -62,13 +63,66 @@ def checked_text(quiz: Quiz) -> str:
             + "\n  - ".join(problems),
             fix="Fix the answers, tolerances or wrong bodies in the quiz's data file, then rebuild.",
         )
-    return render_text(quiz)
+    text = render_text(quiz)
+    shown = leaks.leaks(quiz, leaks.visible_text(text))
+    if shown:
+        raise QuizError(
+            f"{quiz.quiz_id}: a visible cell shows a graded answer:\n  - " + "\n  - ".join(shown),
+            fix="Change the numbers of the worked example or scenario that shows it, then rebuild.",
+        )
+    return text
+
+
+def check_bank(quizzes: dict[str, Quiz]) -> None:
+    """Raise when a content-free strategy beats guessing over all the quizzes' choice items together."""
+    problems = strategies.bank_problems(strategies.play(i for q in quizzes.values() for i in choice_items(q)))
+    if problems:
+        raise QuizError(
+            "the bank as a whole can be gamed:\n  - " + "\n  - ".join(problems),
+            fix="Rebalance the options (length, specific details, words shared with the question, letters).",
+        )
+
+
+def strategy_table(quizzes: dict[str, Quiz]) -> str:
+    """Per quiz: the share of points on judgment, and what each content-free strategy and guessing would
+    score on its choice items (expected items right, and as a share)."""
+    head = f"{'quiz':<22} {'judgment':>8} {'items':>5} {'guessing':>11}" + "".join(
+        f" {name:>11}" for name in strategies.STRATEGIES
+    )
+    lines = [head]
+    every = []
+    for quiz_id, quiz in quizzes.items():
+        items = choice_items(quiz)
+        every += items
+        lines.append(_strategy_row(quiz_id, f"{judgment_share(quiz):.0%}", strategies.play(items)))
+    if len(quizzes) > 1:
+        points = sum(q.total_points for q in quizzes.values())
+        judged = sum(judgment_share(q) * q.total_points for q in quizzes.values())
+        lines.append(_strategy_row("all quizzes", f"{judged / points:.0%}", strategies.play(every)))
+    lines.append(
+        "(expected choice items right, and share; a strategy fails a quiz above guessing + "
+        f"{strategies.QUIZ_MARGIN_ITEMS:g} item, the bank above guessing + "
+        f"{strategies.BANK_MARGIN_SHARE:.0%}; letter = the best single letter)"
+    )
+    return "\n".join(lines)
+
+
+def _strategy_row(label: str, judgment: str, scores: strategies.StrategyScores) -> str:
+    def cell(expected: float) -> str:
+        share = expected / scores.items if scores.items else 0.0
+        return f"{expected:5.2f} ({share:3.0%})"
+
+    row = f"{label:<22} {judgment:>8} {scores.items:>5} {cell(scores.chance):>11}"
+    row += "".join(f" {cell(scores.scores[name]):>11}" for name in strategies.STRATEGIES)
+    return row + f"  [{scores.best_letter}]"
 
 
 def build(quiz_ids: list[str] | None = None, *, check: bool = False, root: Path = QUIZZES_DIR) -> list[Path]:
     """Write (or, with ``check``, compare) the notebooks; return the paths that changed (or differ)."""
     quizzes = discover()
     selected = quiz_ids or list(quizzes)
+    if not quiz_ids:
+        check_bank(quizzes)
     changed = []
     for quiz_id in selected:
         if quiz_id not in quizzes:
@@ -97,6 +151,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    quizzes = discover()
+    print(strategy_table({k: v for k, v in quizzes.items() if not args.quiz_ids or k in args.quiz_ids}))
+    print()
     changed = build(args.quiz_ids, check=args.check)
     for path in changed:
         print(f"{'differs from its data' if args.check else 'wrote'}: {path}")

@@ -1,4 +1,10 @@
-"""A quiz as data: scenario questions of three kinds (multiple choice, numeric, short code) and their checks.
+"""A quiz as data: scenario questions and their checks.
+
+Five kinds: multiple choice (one letter), choose all that apply (several letters), ordering (the letters in
+order), numeric (numbers computed from the scenario) and short code (a function). The first three grade a
+judgment, the last two arithmetic (:mod:`course.quiz.strategies` holds the rules on balance between them).
+Every question names the source article it rests on (``article``) and the ideas it tests (``ideas``: ids
+from ``course/data/source_ideas.json``).
 
 Authors write one module-level ``QUIZ = Quiz(...)`` per file in course/quiz/bank/ (see quizzes/AUTHORING.md);
 :func:`validate` checks the static rules; course.quiz.render turns a quiz into an nbgrader source notebook.
@@ -14,6 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from course.errors import CourseError
+from course.quiz import strategies
 
 #: the values a code question's case may expect (compared exactly, numbers within a tolerance)
 Expected = float | int | str | bool | None
@@ -24,10 +31,14 @@ OUTCOMES_PATH = Path(__file__).resolve().parents[2] / "docs" / "outcomes.md"
 MIN_QUESTIONS = 10
 MIN_PER_KIND = 3
 LETTERS = "ABCDE"
+#: a multiple-choice key may be at most this many times as long as the mean of its distractors
+MAX_KEY_LENGTH_RATIO = 1.25
 _QUIZ_ID = re.compile(r"^quiz-(\d\d)-[a-z]+$")
 _QID = re.compile(r"^q\d\d$")
 _OUTCOME = re.compile(r"\*\*(L\d\d\.\d+)\*\*")
 _DOLLAR = re.compile(r"(?<!\\)\$")
+#: the articles are "source articles" in the course's prose (course/data/sources.json), never "seeds"
+_SEED_WORD = re.compile(r"\bseeds?\b", re.IGNORECASE)
 #: code a question may not contain: answers must not depend on course data, files or the network
 _FORBIDDEN = re.compile(r"\b(import\s+course|from\s+course|open\(|urllib|requests|httpx|socket|subprocess)\b")
 
@@ -46,33 +57,45 @@ class Option:
     correct: bool = False
 
 
-@dataclass(frozen=True)
-class MultipleChoice:
-    """Pick one letter; the learner sets the variable named like the qid (``q01 = "B"``)."""
+@dataclass(frozen=True, kw_only=True)
+class _Question:
+    """What every question has: its id (``q01``), title, outcome, source article, ideas and scenario."""
 
-    kind: ClassVar[str] = "mc"
-    _: KW_ONLY
     qid: str
     title: str
     outcome: str
-    seed: str
+    article: str
+    ideas: tuple[str, ...]
     scenario: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Choice(_Question):
+    """A question whose options the learner chooses from by letter; the learner sets the variable ``qid``."""
+
     options: tuple[Option, ...]
-    explanation: str
-    points: int = 1
 
     @property
     def letters(self) -> tuple[str, ...]:
         return tuple(LETTERS[: len(self.options)])
 
     @property
+    def names(self) -> tuple[str, ...]:
+        return (self.qid,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultipleChoice(_Choice):
+    """Pick one letter; the learner sets the variable named like the qid (``q01 = "B"``)."""
+
+    kind: ClassVar[str] = "mc"
+    explanation: str
+    points: int = 2
+
+    @property
     def answer(self) -> str:
         """The letter of the correct option."""
         return next(letter for letter, o in zip(self.letters, self.options) if o.correct)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.qid,)
 
     @property
     def total_points(self) -> int:
@@ -94,17 +117,11 @@ class Part:
     mistakes: tuple[float, ...] = ()
 
 
-@dataclass(frozen=True)
-class Numeric:
+@dataclass(frozen=True, kw_only=True)
+class Numeric(_Question):
     """Numbers computed from the scenario's data, one test cell (and partial credit) per part."""
 
     kind: ClassVar[str] = "numeric"
-    _: KW_ONLY
-    qid: str
-    title: str
-    outcome: str
-    seed: str
-    scenario: str
     parts: tuple[Part, ...]
     explanation: str
 
@@ -138,17 +155,11 @@ class CodeTest:
     explanation: str = ""
 
 
-@dataclass(frozen=True)
-class Code:
+@dataclass(frozen=True, kw_only=True)
+class Code(_Question):
     """Write a short function: ``signature`` is shown, ``solution`` (the body) is removed on release."""
 
     kind: ClassVar[str] = "code"
-    _: KW_ONLY
-    qid: str
-    title: str
-    outcome: str
-    seed: str
-    scenario: str
     signature: str
     solution: str
     tests: tuple[CodeTest, ...]
@@ -171,7 +182,78 @@ class Code:
         return sum(t.points for t in self.tests)
 
 
-Question = MultipleChoice | Numeric | Code
+@dataclass(frozen=True, kw_only=True)
+class MultipleAnswer(_Choice):
+    """Choose all that apply: the learner sets the qid to the letters chosen (``q05 = "BD"``, any order).
+
+    Partial credit: each right letter scores a point and each wrong letter takes one away, never below 0;
+    the question is worth one point per right option. One graded cell per point: cell ``j`` passes when the
+    net count reaches ``j`` (:meth:`accepts`)."""
+
+    kind: ClassVar[str] = "multi"
+    explanation: str
+
+    @property
+    def answer(self) -> str:
+        """The right letters, in order."""
+        return "".join(letter for letter, o in zip(self.letters, self.options) if o.correct)
+
+    @property
+    def total_points(self) -> int:
+        return len(self.answer)
+
+    def net(self, value: str) -> int:
+        """Right letters chosen minus wrong letters chosen."""
+        return sum(1 if x in self.answer else -1 for x in self.letters if x in value)
+
+    def accepts(self, cell: int, value: object) -> bool:
+        """Whether graded cell ``cell`` (0-based) passes for the learner's ``value``."""
+        if value.__class__ is not str or not value or value.strip("".join(self.letters)):
+            return False
+        return any(x in value for x in self.letters) and self.net(value) >= cell + 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ordering(_Choice):
+    """Order the options: the learner sets the qid to every letter once, first to last (``q07 = "CADB"``).
+
+    ``order`` is the right order. Partial credit: ``points`` for the right order, one point off for each
+    pair of options in the wrong order, never below 0. One graded cell per point: cell ``j`` passes when at
+    most ``points - 1 - j`` pairs are out of order (:meth:`accepts`)."""
+
+    kind: ClassVar[str] = "order"
+    order: str
+    explanation: str
+    points: int = 2
+
+    @property
+    def answer(self) -> str:
+        return self.order
+
+    @property
+    def total_points(self) -> int:
+        return self.points
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every pair of letters (first, second) in the right order."""
+        return [(a, b) for i, a in enumerate(self.order) for b in self.order[i + 1 :]]
+
+    def inversions(self, value: str) -> int:
+        """Pairs ``value`` puts in the wrong order."""
+        return sum(1 for a, b in self.pairs() if value.find(a) > value.find(b))
+
+    def accepts(self, cell: int, value: object) -> bool:
+        """Whether graded cell ``cell`` (0-based) passes for the learner's ``value``."""
+        if value.__class__ is not str or len(value) != len(self.letters):
+            return False
+        if any(value.count(x) != 1 for x in self.letters):
+            return False
+        return self.inversions(value) <= self.points - 1 - cell
+
+
+Question = MultipleChoice | MultipleAnswer | Ordering | Numeric | Code
+#: the kinds whose options the learner chooses from (and content-free strategies can play)
+ChoiceQuestion = MultipleChoice | MultipleAnswer | Ordering
 
 
 @dataclass(frozen=True)
@@ -220,9 +302,36 @@ def read_outcomes(path: Path = OUTCOMES_PATH) -> frozenset[str]:
         ) from exc
 
 
-def validate(quiz: Quiz, *, outcomes: frozenset[str] | None = None) -> None:
+def read_ideas() -> dict[str, str | None]:
+    """The source articles' ideas (``course/data/source_ideas.json``): id -> outcome (None: left out)."""
+    from course.curriculum.coverage import load_ideas  # the data file's reader, loaded on first use
+
+    return {idea.id: idea.outcome for idea in load_ideas()}
+
+
+def choice_items(quiz: Quiz) -> list[strategies.ChoiceItem]:
+    """What the content-free strategies see of the quiz's choice questions."""
+    return [
+        strategies.ChoiceItem(
+            q.qid, q.kind, f"{q.title}\n{q.scenario}", tuple(o.text for o in q.options), q.answer
+        )
+        for q in quiz.questions
+        if isinstance(q, MultipleChoice | MultipleAnswer | Ordering)
+    ]
+
+
+def judgment_share(quiz: Quiz) -> float:
+    """The share of the quiz's points on judgment items (multiple choice, choose all, ordering)."""
+    judged = sum(q.total_points for q in quiz.questions if q.kind in strategies.JUDGMENT_KINDS)
+    return judged / quiz.total_points if quiz.total_points else 0.0
+
+
+def validate(
+    quiz: Quiz, *, outcomes: frozenset[str] | None = None, ideas: dict[str, str | None] | None = None
+) -> None:
     """Raise :class:`QuizError` listing every static authoring rule the quiz breaks."""
     outcomes = read_outcomes() if outcomes is None else outcomes
+    ideas = read_ideas() if ideas is None else ideas
     problems: list[str] = []
     lesson = quiz.lesson
     problems += _check_counts(quiz)
@@ -236,9 +345,12 @@ def validate(quiz: Quiz, *, outcomes: frozenset[str] | None = None) -> None:
             problems.append(f"{where}: outcome {q.outcome!r} is not in docs/outcomes.md.")
         elif not q.outcome.startswith(lesson + "."):
             problems.append(f"{where}: outcome {q.outcome} belongs to another lesson than {lesson}.")
-        for name, text in (("title", q.title), ("seed", q.seed), ("explanation", q.explanation)):
+        for name, text in (("title", q.title), ("article", q.article), ("explanation", q.explanation)):
             if not text.strip():
                 problems.append(f"{where}: {name} is empty.")
+        if _SEED_WORD.search(" ".join((q.article, q.scenario, q.explanation, *_texts(q)))):
+            problems.append(f"{where}: say 'source article' (or 'article 003'), not 'seed'.")
+        problems += [f"{where}: {p}" for p in _idea_problems(q.ideas, ideas)]
         problems += _markdown_problems(f"{where} scenario", q.scenario)
         problems += _markdown_problems(f"{where} title", q.title)
         for name in q.names if not isinstance(q, Code) or _signature_ok(q) else ():
@@ -249,6 +361,10 @@ def validate(quiz: Quiz, *, outcomes: frozenset[str] | None = None) -> None:
             seen[name] = q.qid
         if isinstance(q, MultipleChoice):
             problems += [f"{where}: {p}" for p in _mc_problems(q)]
+        elif isinstance(q, MultipleAnswer):
+            problems += [f"{where}: {p}" for p in _multi_problems(q)]
+        elif isinstance(q, Ordering):
+            problems += [f"{where}: {p}" for p in _order_problems(q)]
         elif isinstance(q, Numeric):
             problems += [f"{where}: {p}" for p in _numeric_problems(q)]
         elif isinstance(q, Code):
@@ -259,14 +375,39 @@ def validate(quiz: Quiz, *, outcomes: frozenset[str] | None = None) -> None:
     missing = sorted(o for o in outcomes if o.startswith(lesson + ".") and o not in covered)
     if missing:
         problems.append(f"outcomes of {lesson} tested by no question: {', '.join(missing)}.")
-    answers = {q.answer for q in quiz.questions if isinstance(q, MultipleChoice)}
-    if len(answers) == 1 and quiz.count("mc") > 1:
-        problems.append(f"every multiple-choice answer is {answers.pop()}: vary where the right answer sits.")
+    if quiz.questions and judgment_share(quiz) < strategies.MIN_JUDGMENT_SHARE:
+        problems.append(
+            f"{judgment_share(quiz):.0%} of the points are on judgment items (multiple choice, choose all, "
+            f"ordering); give them at least {strategies.MIN_JUDGMENT_SHARE:.0%}."
+        )
+    problems += strategies.quiz_problems(strategies.play(choice_items(quiz)), where="options")
     if problems:
         raise QuizError(
             f"{quiz.quiz_id} breaks {len(problems)} authoring rule(s):\n  - " + "\n  - ".join(problems),
             fix="Edit the quiz's data file (see quizzes/AUTHORING.md), then rebuild.",
         )
+
+
+def _texts(q: Question) -> tuple[str, ...]:
+    if isinstance(q, MultipleChoice | MultipleAnswer | Ordering):
+        return tuple(t for o in q.options for t in (o.text, o.why))
+    if isinstance(q, Numeric):
+        return tuple(p.ask for p in q.parts)
+    return tuple(t.explanation for t in q.tests)
+
+
+def _idea_problems(named: tuple[str, ...], ideas: dict[str, str | None]) -> list[str]:
+    if not named or named.__class__ is not tuple:
+        return ['name the ideas it tests: ideas=("003-33", ...) from course/data/source_ideas.json.']
+    problems = []
+    for idea in named:
+        if idea not in ideas:
+            problems.append(f"idea {idea!r} is not in course/data/source_ideas.json.")
+        elif ideas[idea] is None:
+            problems.append(f"idea {idea!r} is marked left out in course/data/source_ideas.json.")
+    if len(set(named)) != len(named):
+        problems.append("an idea is named twice.")
+    return problems
 
 
 def _check_counts(quiz: Quiz) -> list[str]:
@@ -289,18 +430,62 @@ def _points_ok(points: object) -> bool:
     return points.__class__ is int and points > 0
 
 
-def _mc_problems(q: MultipleChoice) -> list[str]:
+def _option_problems(options: tuple[Option, ...]) -> list[str]:
     problems = []
-    if not 3 <= len(q.options) <= len(LETTERS):
-        problems.append(f"{len(q.options)} options; give 3 to {len(LETTERS)}.")
-    if sum(o.correct for o in q.options) != 1:
-        problems.append("exactly one option must be correct=True.")
-    for letter, option in zip(LETTERS, q.options):
+    if not 3 <= len(options) <= len(LETTERS):
+        problems.append(f"{len(options)} options; give 3 to {len(LETTERS)}.")
+    for letter, option in zip(LETTERS, options):
         if not option.text.strip() or not option.why.strip():
             problems.append(f"option {letter} needs a text and a `why`.")
         problems += _markdown_problems(f"option {letter}", option.text)
+    return problems
+
+
+def key_length_ratio(q: MultipleChoice) -> float:
+    """The right option's length over the mean length of the others."""
+    right = [len(o.text.strip()) for o in q.options if o.correct]
+    others = [len(o.text.strip()) for o in q.options if not o.correct]
+    return right[0] / (sum(others) / len(others)) if right and others and sum(others) else 0.0
+
+
+def _mc_problems(q: MultipleChoice) -> list[str]:
+    problems = _option_problems(q.options)
+    if sum(o.correct for o in q.options) != 1:
+        problems.append("exactly one option must be correct=True.")
+    elif key_length_ratio(q) > MAX_KEY_LENGTH_RATIO:
+        problems.append(
+            f"the right option is {key_length_ratio(q):.2f}x as long as the others on average (at most "
+            f"{MAX_KEY_LENGTH_RATIO:g}x): make the distractors as long and as specific as the answer."
+        )
     if not _points_ok(q.points):
         problems.append("points must be a positive int.")
+    return problems
+
+
+def _multi_problems(q: MultipleAnswer) -> list[str]:
+    problems = _option_problems(q.options)
+    right = sum(o.correct for o in q.options)
+    if not 2 <= right <= len(q.options) - right:
+        problems.append(
+            "mark at least 2 options correct=True and leave at least as many wrong (so that choosing every "
+            "letter scores nothing)."
+        )
+    return problems
+
+
+def _order_problems(q: Ordering) -> list[str]:
+    problems = _option_problems(q.options)
+    letters = "".join(q.letters)
+    if len(q.options) < 4:
+        problems.append("give 4 or 5 items to order.")
+    if any(o.correct for o in q.options):
+        problems.append("options of an ordering carry no correct=True: `order` holds the key.")
+    if sorted(q.order) != sorted(letters):
+        problems.append(f"order {q.order!r} must hold each of {letters} once.")
+    elif q.order in (letters, letters[::-1]):
+        problems.append("the right order is the order listed (or its reverse): shuffle the options.")
+    if not _points_ok(q.points) or not 2 <= q.points <= 3:
+        problems.append("points must be 2 or 3 (one point off per pair out of order).")
     return problems
 
 

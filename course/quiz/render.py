@@ -1,9 +1,12 @@
 """Render a :class:`~course.quiz.model.Quiz` into an nbgrader source notebook (deterministic bytes).
 
 Per question: a locked Markdown scenario cell, one solution cell (``qNN-answer``) and one locked graded test
-cell per part / CodeTest. Test cells print the explanation inside a hidden-test region (so it reaches the
-feedback, never the release), check the answer's form visibly, and its correctness in a hidden region, using
-only literals, operators and ``is`` (nothing a learner's namespace can shadow).
+cell per part / CodeTest / point of a choose-all or ordering question. Test cells print the explanation
+inside a hidden-test region (so it reaches the feedback, never the release), check the answer's form
+visibly in ordinary Python (``isinstance(q01, str)``: a learner reads these), and its correctness in a hidden
+region written with literals, operators, methods of exact built-in types and ``is`` only (nothing a
+learner's namespace can shadow). The grader checks the same values again outside the kernel
+(grader/checks.py).
 """
 
 from __future__ import annotations
@@ -12,14 +15,31 @@ from dataclasses import dataclass
 
 import nbformat
 
-from course.quiz.model import Case, Code, CodeTest, MultipleChoice, Numeric, Part, Question, Quiz
+from course.quiz.model import (
+    Case,
+    Code,
+    CodeTest,
+    MultipleAnswer,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Part,
+    Question,
+    Quiz,
+)
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 #: the real classes, reached through literals (a learner can rebind `type`, `float`, ... but not these)
 TYPE_OF = "().__class__.__class__"
 FLOAT, INT, STR, FUNCTION = "(0.0).__class__", "(0).__class__", '"".__class__', "(lambda: None).__class__"
-KIND_LABEL = {"mc": "multiple choice", "numeric": "numeric", "code": "short code"}
+KIND_LABEL = {
+    "mc": "multiple choice",
+    "multi": "choose all that apply",
+    "order": "ordering",
+    "numeric": "numeric",
+    "code": "short code",
+}
 PART_LETTERS = "abcdefgh"
 
 
@@ -41,6 +61,16 @@ def answer_source(q: Question, body: str | None = None) -> str:
         head += f', e.g. {q.qid} = "A"'
         inner = f'{q.qid} = "{q.answer}"' if body is None else body
         return "\n".join([head, BEGIN_SOLUTION, inner, END_SOLUTION])
+    if isinstance(q, MultipleAnswer):
+        head = f"# {_label(q)}: replace the two lines below with the letters of every option that applies"
+        head += f', e.g. {q.qid} = "{example_letters(q)}"'
+        inner = f'{q.qid} = "{q.answer}"' if body is None else body
+        return "\n".join([head, BEGIN_SOLUTION, inner, END_SOLUTION])
+    if isinstance(q, Ordering):
+        head = f"# {_label(q)}: replace the two lines below with all {len(q.letters)} letters, first to last"
+        head += f', e.g. {q.qid} = "{example_letters(q)}"'
+        inner = f'{q.qid} = "{q.answer}"' if body is None else body
+        return "\n".join([head, BEGIN_SOLUTION, inner, END_SOLUTION])
     if isinstance(q, Numeric):
         lines = [f"# {_label(q)}: replace the two lines below with your numbers (int or float):"]
         lines += [f"# {p.var} = ...   # {p.unit}, within ± {_show(p.tolerance)}" for p in q.parts]
@@ -56,6 +86,11 @@ def graded_cells(q: Question) -> list[GradedCell]:
     """The question's graded test cells, in order."""
     if isinstance(q, MultipleChoice):
         return [GradedCell(f"{q.qid}-test", "", q.points, _mc_test(q))]
+    if isinstance(q, MultipleAnswer | Ordering):
+        return [
+            GradedCell(f"{q.qid}{letter}-test", letter, 1, _letters_test(q, i))
+            for i, letter in zip(range(q.total_points), PART_LETTERS)
+        ]
     if isinstance(q, Numeric):
         single = len(q.parts) == 1
         return [
@@ -88,7 +123,8 @@ def render(quiz: Quiz) -> nbformat.NotebookNode:
         for test in graded_cells(q):
             meta = {
                 "outcome": q.outcome,
-                "seed": q.seed,
+                "article": q.article,
+                "ideas": list(q.ideas),
                 "kind": q.kind,
                 "question": q.qid,
                 "part": test.part,
@@ -149,7 +185,11 @@ def _code(
 
 
 def _intro(quiz: Quiz) -> str:
-    kinds = ", ".join(f"{quiz.count(k)} {KIND_LABEL[k]}" for k in ("mc", "numeric", "code"))
+    kinds = ", ".join(
+        f"{quiz.count(k)} {KIND_LABEL[k]}"
+        for k in ("mc", "multi", "order", "numeric", "code")
+        if quiz.count(k)
+    )
     number = quiz.lesson[1:]
     return f"""# Quiz {number} · {quiz.title}
 
@@ -159,8 +199,12 @@ def _intro(quiz: Quiz) -> str:
 situation: read it, then answer in the code cell below it.
 
 * **Answer**: in each answer cell, replace `# YOUR CODE HERE` and `raise NotImplementedError()` with your
-  answer: a letter (`q01 = "B"`), numbers (`q02a_... = 1234.5`, with the names each question gives) or
-  the body of a function.
+  answer: a letter (`q01 = "B"`), several letters (choose all that apply: `q05 = "AD"`; an ordering: every
+  letter once, first to last, `q07 = "CADB"`), numbers (`q02a_... = 1234.5`, with the names each question
+  gives) or the body of a function.
+* **Partial credit**: choose all that apply scores one point per right letter and takes one off per wrong
+  letter (never below 0); an ordering loses one point per pair of options in the wrong order (never below
+  0); numeric questions score each part on its own.
 * **Check the form**: run the test cell under each answer (or *Validate*). It only checks that your answer
   has the right form (a letter, a number, a function that returns the right type); it does not say whether it
   is right.
@@ -173,6 +217,14 @@ situation: read it, then answer in the code cell below it.
 
 def _label(q: Question) -> str:
     return f"Q{int(q.qid[1:])}"
+
+
+def example_letters(q: MultipleAnswer | Ordering) -> str:
+    """A well-formed answer to show in the question that is not the key (and not a hint)."""
+    letters = "".join(q.letters)
+    if isinstance(q, Ordering):
+        return letters[::-1]
+    return next(x for x in ("AC", "BD", "AB") if x != q.answer)
 
 
 def _scenario(q: Question) -> str:
@@ -188,6 +240,22 @@ def _scenario(q: Question) -> str:
     if isinstance(q, MultipleChoice):
         lines += [f"* **{letter}.** {o.text.strip()}" for letter, o in zip(q.letters, q.options)]
         lines += ["", f'Set `{q.qid}` to one letter, e.g. `{q.qid} = "A"`.']
+    elif isinstance(q, MultipleAnswer):
+        lines += [f"* **{letter}.** {o.text.strip()}" for letter, o in zip(q.letters, q.options)]
+        lines += [
+            "",
+            f"Set `{q.qid}` to the letters of **every** option that applies, in any order, e.g. "
+            f'`{q.qid} = "{example_letters(q)}"`. Each right letter scores a point and each wrong letter '
+            f"takes one away (never below 0; {points} points in all).",
+        ]
+    elif isinstance(q, Ordering):
+        lines += [f"* **{letter}.** {o.text.strip()}" for letter, o in zip(q.letters, q.options)]
+        lines += [
+            "",
+            f"Set `{q.qid}` to all {len(q.letters)} letters in order, first to last, e.g. "
+            f'`{q.qid} = "{example_letters(q)}"`. The right order scores {points} points; each pair of '
+            "options in the wrong order takes one point away (never below 0).",
+        ]
     elif isinstance(q, Numeric):
         for letter, p in zip(PART_LETTERS, q.parts):
             prefix = "" if len(q.parts) == 1 else f"**({letter})** "
@@ -212,8 +280,13 @@ def _hidden(lines: list[str]) -> list[str]:
     return [BEGIN_HIDDEN, *lines, END_HIDDEN] if lines else []
 
 
-def _is_number(name: str) -> str:
+def _exact_number(name: str) -> str:
+    """True only for a real int or float (not bool, not a subclass), whatever the learner rebound."""
     return f"{TYPE_OF}({name}) is {FLOAT} or {TYPE_OF}({name}) is {INT}"
+
+
+def _readable_number(name: str) -> str:
+    return f"isinstance({name}, (int, float)) and not isinstance({name}, bool)"
 
 
 def _mc_test(q: MultipleChoice) -> str:
@@ -224,11 +297,64 @@ def _mc_test(q: MultipleChoice) -> str:
     lines = [
         *_explain(text),
         f"# Checks the form of {q.qid} only (one of {allowed}); whether it is right is graded later.",
-        f"assert {TYPE_OF}({q.qid}) is {STR}, {msg_type!r}",
+        f"assert isinstance({q.qid}, str), {msg_type!r}",
         f"assert {q.qid} in ({allowed}), {f'{q.qid} must be one of {allowed} (a capital letter)'!r}",
         *_hidden(
-            [f"assert {q.qid} == {q.answer!r}, {f'{q.qid}: {q.qid} = {q.answer!r} is the best answer'!r}"]
+            [
+                f"assert {TYPE_OF}({q.qid}) is {STR}, {msg_type!r}",
+                f"assert {q.qid} == {q.answer!r}, {f'{q.qid}: {q.qid} = {q.answer!r} is the best answer'!r}",
+            ]
         ),
+    ]
+    return "\n".join(lines)
+
+
+def _letters_test(q: MultipleAnswer | Ordering, cell: int) -> str:
+    """Graded cell ``cell`` (0-based) of a choose-all or ordering question: one point of its partial credit.
+
+    The hidden asserts implement ``q.accepts(cell, value)`` with literals, operators and methods of an exact
+    ``str`` (``in``, ``count``, ``find``, ``replace``), so nothing the learner rebinds can change them."""
+    letters = "".join(q.letters)
+    name = f"{_label(q)} ({PART_LETTERS[cell]})"
+    if isinstance(q, MultipleAnswer):
+        rule = "each right letter +1, each wrong letter -1, never below 0"
+        head = f"{name}: the right letters are {q.answer} ({rule}); this cell needs a net of {cell + 1}."
+        example = f'{q.qid} must be a string of the letters you choose, e.g. {q.qid} = "{example_letters(q)}"'
+        visible = (
+            f"assert isinstance({q.qid}, str) and {q.qid} != '' and set({q.qid}) <= set({letters!r}), "
+            f"{example!r}"
+        )
+        plus = " + ".join(f'("{x}" in {q.qid})' for x in q.answer)
+        minus = " - ".join(f'("{x}" in {q.qid})' for x in letters if x not in q.answer)
+        net = f"{plus} - {minus}" if minus else plus
+        score = [f"assert {net} >= {cell + 1}, {f'{q.qid}: the right letters are {q.answer!r}'!r}"]
+        only = ".".join(f'replace("{x}", "")' for x in letters)
+        shape = [f'assert {q.qid} != "" and {q.qid}.{only} == "", {example!r}']
+    else:
+        head = (
+            f"{name}: the right order is {q.answer} (one point off per pair out of order); this cell allows "
+            f"{q.points - 1 - cell} pair(s) out of order."
+        )
+        example = (
+            f'{q.qid} must hold each of the letters {letters} once, e.g. {q.qid} = "{example_letters(q)}"'
+        )
+        visible = f"assert isinstance({q.qid}, str) and sorted({q.qid}) == {sorted(letters)!r}, {example!r}"
+        counts = " and ".join(f'{q.qid}.count("{x}") == 1' for x in letters)
+        only = ".".join(f'replace("{x}", "")' for x in letters)
+        shape = [f'assert {counts} and {q.qid}.{only} == "", {example!r}']
+        wrong_pairs = " + ".join(f'({q.qid}.find("{a}") > {q.qid}.find("{b}"))' for a, b in q.pairs())
+        score = [
+            f"assert {wrong_pairs} <= {q.points - 1 - cell}, {f'{q.qid}: the right order is {q.answer!r}'!r}"
+        ]
+    text = head
+    if cell == 0:
+        why = "\n".join(f"  {letter}. {o.why.strip()}" for letter, o in zip(q.letters, q.options))
+        text += f" {q.explanation.strip()}\n{why}"
+    lines = [
+        *_explain(text),
+        f"# Checks the form of {q.qid} only; whether it is right is graded later.",
+        visible,
+        *_hidden([f"assert {TYPE_OF}({q.qid}) is {STR}, {example!r}", *shape, *score]),
     ]
     return "\n".join(lines)
 
@@ -245,26 +371,37 @@ def _numeric_test(q: Numeric, part: Part, letter: str, *, first: bool) -> str:
     lines = [
         *_explain(text),
         f"# Checks that {part.var} is a number; whether it is right is graded later.",
-        f"assert {_is_number(part.var)}, {msg_type!r}",
-        *_hidden([f"assert -{tol} <= {part.var} - {answer} <= {tol}, {msg_value!r}"]),
+        f"assert {_readable_number(part.var)}, {msg_type!r}",
+        *_hidden(
+            [
+                f"assert {_exact_number(part.var)}, {msg_type!r}",
+                f"assert -{tol} <= {part.var} - {answer} <= {tol}, {msg_value!r}",
+            ]
+        ),
     ]
     return "\n".join(lines)
 
 
-def _case_lines(q: Code, case: Case) -> list[str]:
+def _case_lines(q: Code, case: Case, *, readable: bool) -> list[str]:
+    """The asserts of one case: ``readable`` for the visible worked example, tamper-proof for the hidden."""
     r = f"_{q.qid}_result"
     lines = [f"{r} = {case.call}"]
     expect = case.expect
     if expect is None or isinstance(expect, bool):
         lines.append(f"assert {r} is {expect!r}, {f'{case.call} should return {expect!r}'!r}")
     elif isinstance(expect, str):
-        lines.append(f"assert {TYPE_OF}({r}) is {STR}, {f'{case.call} must return a str'!r}")
+        kind = f"isinstance({r}, str)" if readable else f"{TYPE_OF}({r}) is {STR}"
+        lines.append(f"assert {kind}, {f'{case.call} must return a str'!r}")
         lines.append(f"assert {r} == {expect!r}, {f'{case.call} should return {expect!r}'!r}")
     else:
         tol = _num(case.tolerance)
-        lines.append(f"assert {_is_number(r)}, {f'{case.call} must return a number (int or float)'!r}")
+        kind = _readable_number(r) if readable else _exact_number(r)
+        lines.append(f"assert {kind}, {f'{case.call} must return a number (int or float)'!r}")
         message = f"{case.call} should return {_show(expect)} (± {_show(case.tolerance)})"
-        lines.append(f"assert -{tol} <= {r} - {_num(expect)} <= {tol}, {message!r}")
+        if readable:
+            lines.append(f"assert abs({r} - {_num(expect)}) <= {tol}, {message!r}")
+        else:
+            lines.append(f"assert -{tol} <= {r} - {_num(expect)} <= {tol}, {message!r}")
     return lines
 
 
@@ -278,16 +415,18 @@ def _code_test(q: Code, test: CodeTest, *, first: bool) -> str:
         for c in test.cases
     )
     text += f"\nThe cases: {cases}."
-    visible = [line for c in test.cases if not c.hidden for line in _case_lines(q, c)]
-    hidden = [line for c in test.cases if c.hidden for line in _case_lines(q, c)]
+    visible = [line for c in test.cases if not c.hidden for line in _case_lines(q, c, readable=True)]
+    # every case again, visible ones included, in the form a learner's rebound names cannot fool
+    hidden = [line for c in test.cases for line in _case_lines(q, c, readable=False)]
+    message = f"{name} must be a function: def {name}(...)"
     lines = [
         *_explain(text),
         f"# Checks that {name} is a function"
         + (" and the worked example;" if visible else ";")
         + " more cases are graded later.",
-        f"assert {TYPE_OF}({name}) is {FUNCTION}, {f'{name} must be a function: def {name}(...)'!r}",
+        f"assert callable({name}), {message!r}",
         *visible,
-        *_hidden(hidden),
+        *_hidden([f"assert {TYPE_OF}({name}) is {FUNCTION}, {message!r}", *hidden]),
     ]
     return "\n".join(lines)
 

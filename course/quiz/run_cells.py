@@ -11,7 +11,7 @@ import contextlib
 import io
 from collections.abc import Mapping
 
-from course.quiz.model import Code, MultipleChoice, Numeric, Quiz
+from course.quiz.model import Code, MultipleAnswer, MultipleChoice, Numeric, Ordering, Quiz
 from course.quiz.render import answer_source, graded_cells
 
 
@@ -40,12 +40,21 @@ def run(quiz: Quiz, *, bodies: Mapping[str, str] | None = None, prelude: str = "
 def wrong_bodies(quiz: Quiz) -> list[tuple[str, str, str]]:
     """Every plausible wrong answer the quiz declares: (qid, label, answer-cell body).
 
-    Multiple choice: each distractor; numeric: each listed mistake and the answer pushed 1.5 tolerances out
-    (one part at a time); code: each wrong body."""
+    Multiple choice: each distractor; choose all that apply: the key less one letter, the key plus each wrong
+    letter, every letter; ordering: the key with one neighbouring pair swapped, and reversed; numeric: each
+    listed mistake and the answer pushed 1.5 tolerances out (one part at a time); code: each wrong body."""
     wrong: list[tuple[str, str, str]] = []
     for q in quiz.questions:
         if isinstance(q, MultipleChoice):
             wrong += [(q.qid, f"option {x}", f'{q.qid} = "{x}"') for x in q.letters if x != q.answer]
+        elif isinstance(q, MultipleAnswer):
+            key, letters = q.answer, "".join(q.letters)
+            chosen = [key[:-1], *(key + x for x in letters if x not in key), letters]
+            wrong += [(q.qid, f"letters {v}", f'{q.qid} = "{v}"') for v in chosen]
+        elif isinstance(q, Ordering):
+            key = q.answer
+            orders = [key[1] + key[0] + key[2:], key[:-2] + key[-1] + key[-2], key[::-1]]
+            wrong += [(q.qid, f"order {v}", f'{q.qid} = "{v}"') for v in orders]
         elif isinstance(q, Numeric):
             for i, part in enumerate(q.parts):
                 others = [f"{p.var} = {p.answer!r}" for j, p in enumerate(q.parts) if j != i]

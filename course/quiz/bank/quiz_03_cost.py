@@ -1,756 +1,880 @@
-"""Quiz 03 · Cost and break-even (lesson 03): API bills, self-hosted cost, break-even, the seeds' gaps."""
+"""Quiz 03 · Cost and break-even (lesson 03): API bills, self-hosted cost, break-even, reconciling articles.
 
-from course.quiz.bank.sources import SOURCE_002, SOURCE_003, SOURCE_004, cite
-from course.quiz.model import Case, Code, CodeTest, MultipleChoice, Numeric, Option, Part, Quiz
+The worked numbers come from the course's cost model (:mod:`course.economics.costs`,
+:mod:`course.economics.quality_cost`), so the quiz and lesson 03 cannot drift apart.
+"""
+
+from course.economics.costs import (
+    ApiPlan,
+    SelfHostSetup,
+    api_monthly_cost,
+    break_even,
+    self_host_monthly_cost,
+)
+from course.economics.quality_cost import quality_cost
+from course.quiz.bank.sources import SOURCE_000, SOURCE_002, SOURCE_003, SOURCE_004, cite
+from course.quiz.model import (
+    Case,
+    Code,
+    CodeTest,
+    MultipleAnswer,
+    MultipleChoice,
+    Numeric,
+    Option,
+    Ordering,
+    Part,
+    Quiz,
+)
+
+DAYS = 30
+
+# --- q01: a legal assistant with a cached system prompt and a reasoning model -------------------------------
+Q01_REQUESTS_PER_DAY = 40_000
+Q01_CACHED, Q01_FRESH, Q01_VISIBLE, Q01_REASONING = 2_000, 800, 300, 1_500
+
+
+def _q01_plan(*, reasoning: bool = True, cached: bool = True) -> ApiPlan:
+    prompt = Q01_CACHED + Q01_FRESH
+    return ApiPlan(
+        usd_per_mtok_input=1.25,
+        usd_per_mtok_output=10.00,
+        usd_per_mtok_cached_input=0.125,
+        input_share=prompt / (prompt + Q01_VISIBLE),
+        cached_input_share=Q01_CACHED / prompt if cached else 0.0,
+        reasoning_tokens_per_output_token=Q01_REASONING / Q01_VISIBLE if reasoning else 0.0,
+    )
+
+
+def _q01_bill(**options: bool) -> float:
+    tokens_per_day = Q01_REQUESTS_PER_DAY * (Q01_CACHED + Q01_FRESH + Q01_VISIBLE)
+    return api_monthly_cost(_q01_plan(**options), tokens_per_day, days_per_month=DAYS).usd_per_month
+
+
+# --- q03: an insurer's self-hosted 70B, billed for every hour of the month ----------------------------------
+Q03_SETUP = SelfHostSetup(
+    usd_per_gpu_hour=2.40,
+    throughput_tokens_per_s=1_800,
+    utilisation=0.35,
+    engineering_hours_per_month=24,
+    staff_usd_per_hour=95,
+)
+Q03_HOURS = 730
+Q03 = self_host_monthly_cost(
+    Q03_SETUP, 2 * Q03_SETUP.capacity_tokens_per_day_per_replica, days_per_month=Q03_HOURS / 24
+)
+
+# --- q05: a flat self-hosted cost against a blended API price -----------------------------------------------
+Q05_API = ApiPlan(usd_per_mtok_input=2.40, usd_per_mtok_output=2.40, input_share=0.5)
+
+
+def _q05_setup(*, extra_usd: float = 0.0) -> SelfHostSetup:
+    return SelfHostSetup(
+        usd_per_gpu_hour=2.10,
+        gpus_per_replica=2,
+        throughput_tokens_per_s=2_000,
+        utilisation=0.9,
+        engineering_hours_per_month=16,
+        staff_usd_per_hour=110,
+        fixed_usd_per_month=extra_usd,
+    )
+
+
+def _q05_break_even_mtok_per_day(*, extra_usd: float = 0.0) -> float:
+    found = break_even(Q05_API, _q05_setup(extra_usd=extra_usd), days_per_month=DAYS).tokens_per_day
+    assert found is not None
+    return found / 1e6
+
+
+# --- q08: cost per correct answer, with the price of a wrong one --------------------------------------------
+Q08_SMALL = quality_cost("fine-tuned 7B", usd_per_request=0.003, accuracy=0.83, usd_per_error=0.40)
+Q08_FRONTIER = quality_cost("frontier", usd_per_request=0.015, accuracy=0.91, usd_per_error=0.40)
+Q08_TICKETS = 250_000
+
+# --- q11: seats or tokens -----------------------------------------------------------------------------------
+Q11_SEATS, Q11_SEAT_USD = 180, 25.0
+Q11_WORKDAYS = 21
+Q11_USD_PER_REQUEST = (1_600 * 3.00 + 400 * 15.00) / 1e6  # 1,600 input + 400 output tokens at USD 3 / 15
+Q11_TOKEN_BILL = Q11_SEATS * 0.6 * 25 * Q11_WORKDAYS * Q11_USD_PER_REQUEST  # 60% active, 25 requests a day
+
 
 QUIZ = Quiz(
     quiz_id="quiz-03-cost",
     title="Cost and break-even",
     intro=(
-        "Price a workload on an API and on your own GPUs, find where they cross, and say which assumption "
-        "moves the answer. Every price in these questions is stated in the question (they are the scenario's "
-        "prices, not today's): use exactly those, and a 30-day month unless the question says otherwise."
+        "Price a workload on an API and on your own GPUs, find where they cross, say which assumption moves "
+        "the answer, and spot what a cost comparison left out. Every price here is stated in the question "
+        "(the scenario's prices, not today's): use exactly those, and a 30-day month unless the question "
+        "says otherwise."
     ),
     questions=(
         Numeric(
             qid="q01",
-            title="The monthly bill of a mixed workload",
+            title="Caching, reasoning tokens and words",
             outcome="L03.1",
-            seed=cite(SOURCE_003, "10M tokens/day of mixed input/output priced per month"),
+            article=cite(SOURCE_003, "tokens, not words, are billed; about 0.75 words per token"),
+            ideas=("003-39",),
             scenario=(
-                "A news publisher summarises and tags articles: **10 million tokens a day**, of which **70% "
-                "are "
-                "input** (the articles) and **30% output** (summaries and tags). Their API charges **USD "
-                "2.50 per "
-                "1M input tokens** and **USD 10.00 per 1M output tokens**. Count a 30-day month."
+                "A legal-research assistant runs on a reasoning model. Each request sends a system prompt of "
+                "**1,500 words**, which the provider caches, plus **800 fresh input tokens**, and gets "
+                "**300 visible output tokens** after **1,500 hidden reasoning tokens**, which the provider "
+                "bills as output. Count **0.75 words per token**. Prices: **USD 1.25 per 1M input tokens**, "
+                "**USD 0.125 per 1M cached input tokens**, **USD 10.00 per 1M output tokens**. Volume: "
+                "**40,000 requests a day**."
             ),
             parts=(
                 Part(
-                    var="q01a_input_usd",
-                    ask="The month's input-token cost",
-                    unit="USD",
-                    answer=10e6 * 0.70 * 30 / 1e6 * 2.50,
-                    tolerance=1.0,
-                    working="10e6 * 0.70 * 30 / 1e6 * 2.50",
-                    mistakes=(10e6 * 30 / 1e6 * 2.50,),
-                ),
-                Part(
-                    var="q01b_output_usd",
-                    ask="The month's output-token cost",
-                    unit="USD",
-                    answer=10e6 * 0.30 * 30 / 1e6 * 10.00,
-                    tolerance=1.0,
-                    working="10e6 * 0.30 * 30 / 1e6 * 10.00",
-                ),
-                Part(
-                    var="q01c_total_usd",
-                    ask="The month's total",
-                    unit="USD",
-                    answer=525.0 + 900.0,
-                    tolerance=2.0,
-                    working="525.0 + 900.0",
-                    mistakes=(450.0, 7500.0, 10e6 * 30 / 1e6 * (2.50 + 10.00) / 2),
-                ),
-            ),
-            explanation=(
-                "300M tokens a month: 210M input x USD 2.50/M = USD 525 and 90M output x USD 10/M = USD "
-                "900, so "
-                "USD 1,425. Output tokens cost 4x input here, so the mix matters as much as the volume: "
-                "averaging "
-                "the two prices (USD 6.25/M, USD 1,875) or pricing everything as input (USD 750) both "
-                "mislead. "
-                "Seed 003 (May 2026) quotes about USD 450 for the same 10M tokens/day, which needs a blended "
-                "USD 1.50 per 1M: a far more input-heavy mix or a cheaper tier."
-            ),
-        ),
-        Numeric(
-            qid="q02",
-            title="Caching and reasoning tokens",
-            outcome="L03.1",
-            seed=cite(SOURCE_004, "API cost per token; reasoning tokens are billed as output"),
-            scenario=(
-                "A legal-research assistant uses a reasoning model. Each request sends a **1,800-token "
-                "system "
-                "prompt that the provider caches** plus **600 fresh input tokens**, and gets **400 visible "
-                "output "
-                "tokens** after **1,200 reasoning tokens**, which the provider bills as output. Prices: "
-                "**USD 1.25 "
-                "per 1M input**, **USD 0.125 per 1M cached input**, **USD 10.00 per 1M output**. Volume: "
-                "**50,000 "
-                "requests a day**, 30 days."
-            ),
-            parts=(
-                Part(
-                    var="q02a_monthly_usd",
+                    var="q01a_monthly_usd",
                     ask="The real monthly bill",
                     unit="USD",
-                    answer=(1800 * 0.125 + 600 * 1.25 + (400 + 1200) * 10.00) / 1e6 * 50_000 * 30,
+                    answer=_q01_bill(),
                     tolerance=10.0,
-                    working="(1800 * 0.125 + 600 * 1.25 + (400 + 1200) * 10.00) / 1e6 * 50_000 * 30",
-                    mistakes=((1800 * 0.125 + 600 * 1.25 + 400 * 10.00) / 1e6 * 50_000 * 30,),
+                    mistakes=(_q01_bill(reasoning=False), _q01_bill(cached=False)),
                 ),
                 Part(
-                    var="q02b_forgot_reasoning_usd",
-                    ask="The estimate of a planner who forgot the reasoning tokens (caching counted)",
-                    unit="USD",
-                    answer=(1800 * 0.125 + 600 * 1.25 + 400 * 10.00) / 1e6 * 50_000 * 30,
-                    tolerance=10.0,
-                ),
-                Part(
-                    var="q02c_no_cache_usd",
-                    ask="The real bill if the provider did not cache the system prompt",
-                    unit="USD",
-                    answer=((1800 + 600) * 1.25 + 1600 * 10.00) / 1e6 * 50_000 * 30,
-                    tolerance=10.0,
+                    var="q01b_reasoning_share_pct",
+                    ask="The share of that bill paid for the hidden reasoning tokens",
+                    unit="%",
+                    answer=100 * (_q01_bill() - _q01_bill(reasoning=False)) / _q01_bill(),
+                    tolerance=0.5,
+                    mistakes=(100 * Q01_REASONING / (Q01_REASONING + Q01_VISIBLE),),
                 ),
             ),
             explanation=(
-                "Per request: cached 1,800 x 0.125 + fresh 600 x 1.25 + output (400 + 1,200) x 10, all per "
-                "1M, "
-                "= USD 0.016975; times 1.5M requests a month = USD 25,462.50. Forgetting the reasoning "
-                "tokens "
-                "gives USD 7,462.50, less than a third of the bill: reasoning tokens are invisible in the "
-                "answer "
-                "but billed at the output price. Caching saves USD 3,037.50 here (USD 28,500 without it): "
-                "real, "
-                "but small next to the output side."
+                "The 1,500-word prompt is 1,500 / 0.75 = 2,000 tokens. Per request: cached 2,000 x 0.125 + "
+                "fresh 800 x 1.25 + output (300 + 1,500) x 10, per 1M tokens, = USD 0.01925; times 1.2M "
+                "requests a month = USD 23,100. Without the reasoning tokens the bill would be USD 5,100, "
+                "so 78% of the bill is tokens nobody reads: they are billed at the output price. Counting "
+                "the prompt in words (1,500 instead of 2,000 tokens) or forgetting the cache (USD 27,600) "
+                "are the other slips. Lesson 03, 'Reasoning tokens are billed as output'."
             ),
         ),
         MultipleChoice(
-            qid="q03",
-            title="Two seeds, one volume, a 16x gap",
+            qid="q02",
+            title="Two articles, one volume, a 16x gap",
             outcome="L03.4",
-            seed=cite(SOURCE_003, "GPT-4o about USD 450/month at 10M tokens/day")
+            article=cite(SOURCE_003, "GPT-4o about USD 450/month at 10M tokens/day")
             + "; "
-            + cite(SOURCE_004, "GPT-4o about USD 7,500/month at 10M tokens/day"),
+            + cite(SOURCE_004, "about USD 7,500/month at 10M tokens/day"),
+            ideas=("003-06", "004-25"),
             scenario=(
-                "Your CFO found two articles. Seed 003 (May 2026) says 10M tokens a day on GPT-4o costs "
-                "about "
-                "**USD 450 a month**; seed 004 (2026) says the same volume costs about **USD 7,500 a "
-                "month**. "
-                "Both count about 300M tokens a month; GPT-4o's list prices then were **USD 2.50 per 1M "
-                "input** "
-                "and **USD 10 per 1M output** tokens. What best explains a gap of about 16x?"
+                "Your CFO found two articles. Article 003 (May 2026 prices) says 10M tokens a day on GPT-4o "
+                "costs about **USD 450 a month**; article 004 (2026) says the same volume costs about "
+                "**USD 7,500 a month**. Both count about 300M tokens a month. GPT-4o's list prices then were "
+                "**USD 2.50 per 1M input** and **USD 10 per 1M output** tokens. What best explains a gap of "
+                "about 16x?"
             ),
             options=(
                 Option(
-                    "One article counts 30 days and the other 31.",
-                    why="Tempting because month lengths do differ, but that moves a bill by 3%, not 16x.",
+                    "Article 003 counts a 30-day month and article 004 a 31-day one, and the extra day "
+                    "compounds with the higher daily peak that 31-day months see.",
+                    why="Tempting because month lengths do differ, but a day moves a bill by 3%, not 16x.",
                 ),
                 Option(
-                    "They assume different prices per token: 450 implies about USD 1.50 per 1M tokens "
-                    "blended, "
-                    "7,500 implies USD 25 per 1M, more than even an all-output bill at USD 10 per 1M.",
+                    "Article 004 adds the engineering hours for building the API integration into its "
+                    "monthly API column, on top of the tokens.",
                     why=(
-                        "Right: divide each bill by 300M tokens. USD 25/M is above the output price quoted "
-                        "for "
-                        "GPT-4o at USD 10/M, so seed 004 must assume an older, pricier GPT-4-class rate; "
-                        "seed 003 "
-                        "a cheap, input-heavy mix."
+                        "Tempting because hidden costs are a theme of article 004, but it puts engineering "
+                        "time on the self-hosting side; its API column is tokens x price."
+                    ),
+                ),
+                Option(
+                    "Different prices per token: one bill implies a cheap input-heavy blend, the other a "
+                    "rate above GPT-4o's output price.",
+                    why=(
+                        "Right: divide each bill by 300M tokens. USD 25 per 1M is above GPT-4o's USD 10 "
+                        "output price, so article 004 must assume an older, pricier GPT-4-class rate; "
+                        "article 003 a cheap, input-heavy mix."
                     ),
                     correct=True,
                 ),
                 Option(
-                    "Seed 004 includes the engineering time to run the API integration.",
+                    "Article 003 quotes its prices after converting rupees at 93 per USD, and the "
+                    "conversion shrinks the dollar figure it prints.",
                     why=(
-                        "Tempting because hidden costs are a theme of seed 004, but it puts engineering "
-                        "time on "
-                        "the self-hosting side; its API column is tokens x price."
-                    ),
-                ),
-                Option(
-                    "Seed 003 converts prices to rupees at 93 per USD, which shrinks the dollar figure.",
-                    why=(
-                        "Tempting because seed 003 does print rupee amounts, but it quotes USD first and "
-                        "converts "
-                        "for display; the conversion does not change the dollar figure."
+                        "Tempting because article 003 does print rupee amounts, but it quotes USD first and "
+                        "converts for display; the conversion does not change the dollar figure."
                     ),
                 ),
             ),
             explanation=(
                 "Reconcile figures by recovering their assumptions: price per 1M tokens, input/output mix, "
-                "days, "
-                "discounts. 450 / 300 = USD 1.50 per 1M; 7,500 / 300 = USD 25 per 1M; the ratio is 16.7."
+                "days, discounts. 450 / 300 = USD 1.50 per 1M; 7,500 / 300 = USD 25 per 1M; the ratio is "
+                "16.7. Lesson 03, 'Where the 16x comes from'."
             ),
         ),
         Numeric(
-            qid="q04",
+            qid="q03",
             title="What a self-hosted token really costs",
             outcome="L03.2",
-            seed=cite(SOURCE_002, "H100 USD 1-3/hour; about 10 hours a month of senior engineering time"),
+            article=cite(SOURCE_002, "H100 USD 1-3/hour; about 10 hours a month of senior engineering time"),
+            ideas=("002-12", "002-13", "000-07"),
             scenario=(
-                "An insurer self-hosts a 70B model on **2 replicas**, each on one GPU rented at **USD 2.20 "
-                "an "
-                "hour**, running all **730 hours** of the month. One replica serves **1,500 tokens/s** at "
-                "full "
-                "load, but traffic keeps them busy only **40% of the time** on average. Operating it takes "
-                "**20 "
-                "engineer-hours a month at USD 100 an hour**."
+                "An insurer self-hosts a 70B model on **2 replicas**, each on one GPU rented at **USD 2.40 "
+                "an hour** for all **730 hours** of the month. One replica serves **1,800 tokens/s** at full "
+                "load, but traffic keeps the replicas busy only **35% of the time** on average. Operating it "
+                "takes **24 engineer-hours a month at USD 95 an hour**."
             ),
             parts=(
                 Part(
-                    var="q04a_monthly_usd",
+                    var="q03a_monthly_usd",
                     ask="The monthly cost, GPUs plus staff",
                     unit="USD",
-                    answer=2 * 2.20 * 730 + 20 * 100,
+                    answer=Q03.usd_per_month,
                     tolerance=5.0,
-                    working="2 * 2.20 * 730 + 20 * 100",
-                    mistakes=(2 * 2.20 * 730,),
+                    mistakes=(Q03.gpu_usd_per_month,),
                 ),
                 Part(
-                    var="q04b_mtok_per_month",
-                    ask="Tokens actually served in the month, in millions",
-                    unit="million tokens",
-                    answer=2 * 1500 * 0.40 * 3600 * 730 / 1e6,
-                    tolerance=5.0,
-                    working="2 * 1500 * 0.40 * 3600 * 730 / 1e6",
-                    mistakes=(2 * 1500 * 3600 * 730 / 1e6,),
-                ),
-                Part(
-                    var="q04c_usd_per_mtok",
-                    ask="The effective cost per 1M tokens served",
+                    var="q03b_usd_per_mtok",
+                    ask="The effective cost per 1M tokens actually served",
                     unit="USD per 1M tokens",
-                    answer=(2 * 2.20 * 730 + 20 * 100) / (2 * 1500 * 0.40 * 3600 * 730 / 1e6),
+                    answer=Q03.usd_per_mtok,
                     tolerance=0.01,
-                    mistakes=((2 * 2.20 * 730 + 20 * 100) / (2 * 1500 * 3600 * 730 / 1e6),),
+                    mistakes=(Q03.usd_per_mtok * Q03_SETUP.utilisation,),
                 ),
             ),
             explanation=(
-                "GPUs 2 x 2.20 x 730 = USD 3,212, staff USD 2,000: USD 5,212. Served: 2 x 1,500 tokens/s x "
-                "40% "
-                "x 2,628,000 s = 3,153.6M tokens, so about USD 1.65 per 1M. At 100% utilisation the same "
-                "setup "
-                "would look like USD 0.66 per 1M: utilisation and staff time, not the GPU's hourly rate, "
-                "decide "
-                "the self-hosted price per token."
+                "GPUs 2 x 2.40 x 730 = USD 3,504, staff 24 x 95 = USD 2,280: USD 5,784 a month. Served: "
+                "2 x 1,800 tokens/s x 35% x 2,628,000 s = 3,311M tokens, so about USD 1.75 per 1M. At 100% "
+                "utilisation the same setup would look like USD 0.61 per 1M: utilisation and staff time, not "
+                "the GPU's hourly rate, set the self-hosted price per token. Lesson 03, 'The self-hosted "
+                "side'."
             ),
         ),
         MultipleChoice(
-            qid="q05",
+            qid="q04",
             title="The cheap self-hosting figure",
             outcome="L03.2",
-            seed=cite(
-                SOURCE_003, "Llama 3 70B on an A100 spot instance about USD 180/month plus engineering time"
-            ),
+            article=cite(SOURCE_003, "Llama 3 70B on an A100 spot instance about USD 180/month"),
+            ideas=("000-07", "003-06", "003-21", "003-07"),
             scenario=(
-                "A product manager quotes seed 003: self-hosting Llama 3 70B on one A100 **spot** instance "
-                "costs "
-                "about **USD 180 a month**, versus USD 450 on the API, and proposes to switch the company's "
-                "customer-facing assistant next sprint. What is the strongest objection?"
+                "A product manager quotes article 003: self-hosting Llama 3 70B on one A100 **spot** "
+                "instance costs about **USD 180 a month**, against USD 450 on the API, and proposes to move "
+                "the company's customer-facing assistant next sprint. What is the strongest objection?"
             ),
             options=(
                 Option(
-                    "USD 180 is compute only: it leaves out the engineering time to run it, and one spot "
-                    "GPU can "
-                    "be reclaimed at any moment, a single point of failure for a customer-facing service.",
+                    "USD 180 is compute only: it leaves out the engineers who run it, and one spot GPU, "
+                    "reclaimable at any minute, serves every customer.",
                     why=(
-                        "Right: seed 003 itself adds 'plus your engineering time', seed 002 counts about 10 "
-                        "hours "
-                        "a month of senior engineering, and seed 004 puts the fully loaded cost at 2-3x the "
-                        "bare "
-                        "GPU. Spot capacity trades price for interruptions."
+                        "Right: article 003 itself adds 'plus your engineering time', article 002 counts "
+                        "about 10 hours a month of senior engineering, and article 004 puts the fully loaded "
+                        "cost at 2-3x the bare GPU. Spot capacity trades price for interruptions."
                     ),
                     correct=True,
                 ),
                 Option(
-                    "A 70B model cannot run on one A100 at all.",
+                    "A 70B model cannot fit on one A100 at any precision, so the USD 180 must describe a "
+                    "smaller model than the one the assistant needs to answer customers.",
                     why=(
                         "Tempting, since 70B in 16-bit needs about 140 GB, but at 4-bit the weights take "
-                        "about "
-                        "35 GB and fit an 80 GB A100 with room for the KV cache."
+                        "about 35 GB and fit an 80 GB A100 with room for the KV cache."
                     ),
                 ),
                 Option(
-                    "Spot GPUs cost more than on-demand ones, so the figure is too low for that reason.",
+                    "Spot GPUs are billed above on-demand ones during peak hours, so USD 180 is a night-time "
+                    "rate that doubles once the assistant runs by day.",
                     why=(
-                        "Backwards: spot is the discounted (and interruptible) tier; seed 004 says 30-60% "
-                        "off."
+                        "Backwards: spot is the discounted (and interruptible) tier; article 004 puts the "
+                        "saving at 30-60%."
                     ),
                 ),
                 Option(
-                    "Open-weight models charge a licence fee per token that the figure omits.",
+                    "Llama's licence charges a fee per million tokens above a free tier, and USD 180 leaves "
+                    "that fee out of the monthly figure.",
                     why=(
-                        "Tempting if you think 'open' has a meter, but Llama's licence has no per-token "
-                        "fee; its "
-                        "catch is the 700M monthly-active-user clause."
+                        "Tempting if you think 'open' has a meter, but Llama's licence has no per-token fee; "
+                        "its catch is the 700M monthly-active-user clause."
                     ),
                 ),
             ),
             explanation=(
-                "Compare like with like: the API price includes operations, redundancy and burst capacity; a "
-                "self-hosted compute price does not. Add staff time and availability before comparing."
+                "Compare like with like: an API price includes operations, redundancy and burst capacity; a "
+                "self-hosted compute price does not. Add staff time and availability before comparing. "
+                "Lesson 03, 'The self-hosted side'."
             ),
         ),
         Numeric(
-            qid="q06",
+            qid="q05",
             title="Where the lines cross",
             outcome="L03.3",
-            seed=cite(SOURCE_004, "break-even roughly 3-5M tokens/day for 70B; self-hosted costs are flat"),
+            article=cite(
+                SOURCE_004, "break-even roughly 3-5M tokens/day for 70B; self-hosted costs are flat"
+            ),
+            ideas=("004-02", "000-03"),
             scenario=(
-                "A support platform pays a blended **USD 3.00 per 1M tokens** on its API. A self-hosted "
-                "setup "
-                "with enough capacity for its growth plan costs a flat **USD 4,500 a month** (GPUs, staff "
-                "and "
-                "monitoring), whatever the volume; treat its extra cost per token as zero. Count 30 days."
+                "A support platform pays a blended **USD 2.40 per 1M tokens** on its API. The self-hosted "
+                "alternative is one replica on **2 GPUs at USD 2.10 an hour**, running 24 hours a day, plus "
+                "**16 engineer-hours a month at USD 110**; it can serve far more than the platform's volume, "
+                "and its cost does not depend on the tokens served. Count 30 days."
             ),
             parts=(
                 Part(
-                    var="q06a_breakeven_mtok_month",
-                    ask="The break-even volume per month",
+                    var="q05a_breakeven_mtok_day",
+                    ask="The daily volume at which both cost the same",
                     unit="million tokens",
-                    answer=4500 / 3.00,
-                    tolerance=5.0,
-                    working="4500 / 3.00",
+                    answer=_q05_break_even_mtok_per_day(),
+                    tolerance=0.5,
+                    mistakes=(_q05_break_even_mtok_per_day() * DAYS,),
                 ),
                 Part(
-                    var="q06b_breakeven_mtok_day",
-                    ask="The same break-even per day",
+                    var="q05b_breakeven_oncall_mtok_day",
+                    ask="The same break-even if an on-call rota adds USD 1,500 a month",
                     unit="million tokens",
-                    answer=4500 / 3.00 / 30,
+                    answer=_q05_break_even_mtok_per_day(extra_usd=1_500),
                     tolerance=0.5,
-                    working="4500 / 3.00 / 30",
-                ),
-                Part(
-                    var="q06c_breakeven_staff_doubled_mtok_day",
-                    ask=(
-                        "The break-even per day if the staff time turns out to cost USD 2,000 a month more "
-                        "than "
-                        "planned"
-                    ),
-                    unit="million tokens",
-                    answer=(4500 + 2000) / 3.00 / 30,
-                    tolerance=0.5,
-                    mistakes=(4500 / 3.00 / 30,),
+                    mistakes=(_q05_break_even_mtok_per_day(),),
                 ),
             ),
             explanation=(
-                "Break-even is where the API bill equals the flat cost: 4,500 / 3.00 = 1,500M tokens a "
-                "month, "
-                "50M a day. USD 2,000 more staff cost moves it to about 72.2M a day, +44%: fixed costs and "
-                "the "
-                "API price are the assumptions that move break-even most, so test them first (sensitivity)."
+                "Flat cost: 2 x 2.10 x 720 h = USD 3,024 of GPUs + 16 x 110 = USD 1,760 of staff = USD 4,784 "
+                "a month. Break-even: 4,784 / 2.40 = 1,993M tokens a month, 66.4M a day. The on-call rota "
+                "moves it to 6,284 / 2.40 / 30 = 87.3M a day, +31%: fixed costs and the API price move "
+                "break-even most. Lesson 03, 'Break-even, with step costs'."
+            ),
+        ),
+        Ordering(
+            qid="q06",
+            title="Which assumption moves break-even most?",
+            outcome="L03.3",
+            article=cite(
+                SOURCE_004, "self-hosted costs are flat; break-even depends on GPU pricing and volume"
+            ),
+            ideas=("004-02", "003-08"),
+            scenario=(
+                "A team's break-even is its flat monthly self-hosted cost divided by the API price: today "
+                "(GPUs USD 3,200 + staff USD 2,000 + monitoring USD 400) / USD 2.00 per 1M tokens = 2,800M "
+                "tokens a month. Each assumption below is uncertain over the range given, the others staying "
+                "put. Order them by **how far break-even moves** across the range, **largest swing first** "
+                "(the tornado chart of lesson 03)."
+            ),
+            options=(
+                Option(
+                    "Monitoring and logging: USD 200 to USD 800 a month.",
+                    why="Smallest: USD 600 of range moves break-even 300M tokens a month (2,700 to 3,000).",
+                ),
+                Option(
+                    "The API's blended price: USD 1.60 to USD 2.50 per 1M tokens.",
+                    why="Second: 5,600 / 2.50 = 2,240M to 5,600 / 1.60 = 3,500M, a swing of 1,260M.",
+                ),
+                Option(
+                    "The GPU rental rate: 25% below to 25% above the USD 3,200 quoted.",
+                    why="Third: GPUs USD 2,400 to USD 4,000 move break-even from 2,400M to 3,200M: 800M.",
+                ),
+                Option(
+                    "Staff time: 10 to 40 engineer-hours a month at USD 100 an hour.",
+                    why="Largest: staff of USD 1,000 to 4,000 move break-even from 2,300M to 3,800M: 1,500M.",
+                ),
+            ),
+            order="DBCA",
+            points=3,
+            explanation=(
+                "Compute both ends of each range and compare the spreads: staff 1,500M, API price 1,260M, "
+                "GPU rate 800M, monitoring 300M tokens a month. The cheapest item on the GPU invoice is not "
+                "where the uncertainty lives: staff time and the API price decide, so measure those first. "
+                "Lesson 03, 'Which assumption matters most? A tornado chart'."
             ),
         ),
         MultipleChoice(
             qid="q07",
-            title="The sensitivity that matters",
+            title="One measurement to settle an argument",
             outcome="L03.3",
-            seed=cite(SOURCE_004, "self-hosted cost is flat; reserved or spot GPUs 30-60% cheaper"),
+            article=cite(SOURCE_003, "at 100M tokens/day self-hosting can be 70-80% cheaper"),
+            ideas=("003-09", "003-18"),
             scenario=(
-                "A team's spreadsheet finds self-hosting cheaper than the API above **20M tokens a day**; "
-                "they "
-                "run 25M. Their inputs: API USD 3 per 1M, 2 on-demand GPUs, 10 staff hours a month, GPUs 60% "
-                "busy. The one number they have not checked is staff time: their only ML engineer says "
-                "running "
-                "it will take **a quarter of her time**, not 10 hours. What should they conclude?"
+                "Two engineers disagree whether self-hosting an 8B model pays at **30M tokens a day**. One "
+                "prices it with a vendor blog's **2,500 tokens/s** per GPU and finds it cheap; the other "
+                "with his own **400 tokens/s**, measured by sending one request at a time, and finds it "
+                "dear. Everything else in their sheets agrees. Which single measurement settles it?"
             ),
             options=(
                 Option(
-                    "Nothing changes: staff time is a one-off set-up cost and break-even looks at running "
-                    "costs.",
+                    "The GPU's memory bandwidth from its datasheet, divided by the model's weight size in "
+                    "bytes, to give the true ceiling on tokens per second for one stream.",
                     why=(
-                        "Tempting because set-up is one-off, but monitoring, updates, patches and on-call "
-                        "recur "
-                        "every month (seed 004): they are running costs."
+                        "Tempting because the roofline is a real bound, but it bounds one stream's decode "
+                        "speed; the sheets need the aggregate rate under many concurrent requests."
                     ),
                 ),
                 Option(
-                    "Recompute: about 40 hours a month instead of 10 raises the fixed cost, which moves "
-                    "break-even up, possibly above their 25M tokens a day.",
+                    "The time to first token of a 2,000-token prompt on the GPU, measured with nothing "
+                    "else running, repeated five times and averaged.",
                     why=(
-                        "Right: break-even volume = fixed monthly cost / API price per token, so it rises in "
-                        "step with every fixed dollar; 30 more hours at a senior rate can add thousands."
+                        "Tempting because latency is measurable at once, but TTFT at concurrency 1 says "
+                        "little about how many tokens a second the GPU serves when busy."
+                    ),
+                ),
+                Option(
+                    "The API provider's published tokens per second for the same 8B model, since both "
+                    "sides would run identical weights on similar data-centre GPUs.",
+                    why=(
+                        "Tempting as a benchmark, but a provider's per-stream speed is neither their batch "
+                        "throughput nor yours on your hardware, engine and mix."
+                    ),
+                ),
+                Option(
+                    "Tokens per second one replica serves at the concurrency they plan to run, on their own "
+                    "prompts and input/output mix, over several minutes.",
+                    why=(
+                        "Right: cost per token divides the GPU bill by this aggregate throughput. Batching "
+                        "multiplies it, and the mix (prefill fast, decode slow) sets it: only their own "
+                        "measurement under load settles the argument."
                     ),
                     correct=True,
                 ),
-                Option(
-                    "Switch now and move to spot GPUs later to absorb the extra staff cost.",
-                    why=(
-                        "Tempting since spot is 30-60% cheaper (seed 004), but it trades availability for "
-                        "price "
-                        "and is a separate decision; it does not answer whether the switch pays today."
-                    ),
-                ),
-                Option(
-                    "Raise the GPU utilisation assumption to 90% so the numbers work again.",
-                    why=(
-                        "Utilisation is measured from traffic, not chosen to rescue a spreadsheet; with a "
-                        "flat "
-                        "cost it does not change the break-even volume anyway."
-                    ),
-                ),
             ),
             explanation=(
-                "Sensitivity analysis means moving each assumption over its plausible range and seeing "
-                "which one "
-                "flips the decision. For self-hosting, staff time and the API price are usually the two "
-                "biggest."
+                "Throughput is the assumption that flips conclusions: 400 vs 2,500 tokens/s is a 6x swing "
+                "in cost per token. Measure it the way you will run it: at your concurrency, on your mix of "
+                "prompt and generated tokens, long enough to be stable. Lesson 03, 'Throughput: the "
+                "assumption that flips two conclusions'."
             ),
         ),
         Numeric(
             qid="q08",
             title="Cost per correct answer",
             outcome="L03.5",
-            seed=cite(SOURCE_003, "fine-tuned Mistral 7B 84% vs GPT-4o 89% at 6x the cost per request"),
+            article=cite(SOURCE_003, "fine-tuned 7B 84% vs GPT-4o 89% at 6x the cost per request"),
+            ideas=("003-15", "002-25"),
             scenario=(
-                "Seed 003 (May 2026) reports a support-ticket evaluation: a **fine-tuned 7B model resolves "
-                "84%** "
-                "of tickets correctly, a **frontier model 89%**, at **6x the cost per request**. Take USD "
-                "0.002 "
-                "per request for the small model and USD 0.012 for the frontier one. Each wrong answer costs "
-                "**USD 0.50 of human rework**. Volume: **300,000 tickets a month**."
+                "An evaluation on a support team's own tickets: a **fine-tuned 7B model resolves 83%** "
+                "correctly at **USD 0.003 a ticket**, a **frontier model 91%** at **USD 0.015 a ticket**. "
+                "Each wrong answer costs **USD 0.40 of human rework**. Volume: **250,000 tickets a month**."
             ),
             parts=(
                 Part(
                     var="q08a_small_usd_per_correct",
                     ask="The small model's model cost per correct answer",
                     unit="USD",
-                    answer=0.002 / 0.84,
+                    answer=Q08_SMALL.usd_per_correct_answer,
                     tolerance=0.00002,
-                    mistakes=(0.002,),
+                    mistakes=(Q08_SMALL.usd_per_request, Q08_SMALL.usd_per_request * Q08_SMALL.accuracy),
                 ),
                 Part(
-                    var="q08b_frontier_usd_per_correct",
-                    ask="The frontier model's model cost per correct answer",
-                    unit="USD",
-                    answer=0.012 / 0.89,
-                    tolerance=0.0001,
-                    mistakes=(0.012,),
-                ),
-                Part(
-                    var="q08c_small_extra_usd_month",
+                    var="q08b_small_extra_usd_month",
                     ask=(
                         "Counting rework, how much MORE a month the small model costs than the frontier one "
                         "(negative if it costs less)"
                     ),
                     unit="USD",
-                    answer=300_000 * ((0.002 + 0.16 * 0.50) - (0.012 + 0.11 * 0.50)),
+                    answer=Q08_TICKETS
+                    * (Q08_SMALL.usd_per_request_with_errors - Q08_FRONTIER.usd_per_request_with_errors),
                     tolerance=10.0,
-                    mistakes=(300_000 * (0.002 - 0.012),),
+                    mistakes=(Q08_TICKETS * (Q08_SMALL.usd_per_request - Q08_FRONTIER.usd_per_request),),
                 ),
             ),
             explanation=(
-                "Per correct answer the small model is 5.7x cheaper (USD 0.00238 vs 0.01348). But each wrong "
-                "answer costs USD 0.50: small 0.002 + 16% x 0.50 = USD 0.082 a ticket, frontier 0.012 + 11% "
-                "x "
-                "0.50 = USD 0.067, so the small model costs USD 4,500 a month MORE. Price per token or per "
-                "request says nothing until quality is measured and the cost of an error is counted."
+                "Per correct answer the small model costs 0.003 / 0.83 = USD 0.00361, the frontier one "
+                "0.015 / 0.91 = USD 0.0165. But each wrong answer costs USD 0.40: small 0.003 + 17% x 0.40 "
+                "= USD 0.071 a ticket, frontier 0.015 + 9% x 0.40 = USD 0.051, so the small model costs "
+                "USD 5,000 a month MORE. Price per token or per request says nothing until quality is "
+                "measured and the cost of an error is counted. Lesson 03, 'Cost per correct answer'."
             ),
         ),
         MultipleChoice(
             qid="q09",
             title="A fair comparison for a batch job",
             outcome="L03.5",
-            seed=cite(SOURCE_004, "reserved or spot GPUs 30-60% cheaper; API volume discounts 10-30%"),
+            article=cite(SOURCE_004, "reserved or spot GPUs 30-60% cheaper; API volume discounts 10-30%"),
+            ideas=("004-26",),
             scenario=(
                 "Every night a retailer summarises **200M tokens** of product reviews; results are needed by "
-                "morning, nobody waits on a single request. The analyst compares the API's standard "
-                "on-demand "
-                "price with a 1-year reserved GPU and concludes self-hosting wins by 55%. What is wrong "
-                "with the "
-                "comparison?"
+                "morning and nobody waits on a single request. The analyst prices the API at its standard "
+                "on-demand rate, self-hosting on a 1-year reserved GPU, and concludes that self-hosting wins "
+                "by 55%. What is wrong with the comparison?"
             ),
             options=(
                 Option(
-                    "Nothing: reserved GPUs are the realistic option for a steady nightly job.",
+                    "Nothing: a 1-year reservation is the realistic price for a steady nightly job, and the "
+                    "on-demand rate is what the API charges everyone.",
                     why=(
                         "Half right: reserved GPUs suit steady load, but the API side was priced at its most "
                         "expensive tier, so the 55% is not a like-for-like gap."
                     ),
                 ),
                 Option(
-                    "It discounts one side only: a latency-tolerant job qualifies for the API's batch tier "
-                    "and "
-                    "volume discounts too, so compare discounted with discounted.",
+                    "It discounts one side only: an overnight job qualifies for the API's batch tier, often "
+                    "half price, and for its volume discounts too.",
                     why=(
                         "Right: batch APIs typically cost about half of on-demand for asynchronous work, and "
-                        "seed 004 notes 10-30% volume discounts; compare best realistic price against best."
+                        "article 004 notes 10-30% volume discounts; compare best realistic price with best."
                     ),
                     correct=True,
                 ),
                 Option(
-                    "Batch jobs always favour APIs because GPUs sit idle during the day.",
+                    "Batch jobs always favour the API, because a reserved GPU sits idle for the 16 hours a "
+                    "day when no reviews arrive.",
                     why=(
-                        "Tempting: idle time does raise the cost per token of an always-on GPU, but "
-                        "'always' is "
-                        "wrong: a box can serve daytime work too, or be rented only at night."
+                        "Tempting: idle time raises the cost per token of an always-on GPU, but 'always' is "
+                        "wrong: the box can serve daytime work too, or be rented only at night."
                     ),
                 ),
                 Option(
-                    "It should compare cost per token, not per month.",
+                    "It compares monthly totals, where it should compare cost per 1M tokens, which is the "
+                    "only unit the two sides share.",
                     why=(
-                        "Per token or per month gives the same verdict at a fixed volume; units are not the "
-                        "flaw."
+                        "Per token or per month gives the same verdict at a fixed volume; the unit is not "
+                        "the flaw."
                     ),
                 ),
             ),
             explanation=(
-                "Discounts exist on both sides: spot and reserved GPUs (30-60% off, seed 004), API batch "
-                "tiers "
-                "and volume discounts. A fair comparison applies the discounts each side would really get."
+                "Discounts exist on both sides: spot and reserved GPUs (30-60% off, article 004), API batch "
+                "tiers and volume discounts. A fair comparison applies the discounts each side would really "
+                "get. Lesson 03, 'Discounts: batch, volume, spot and reserved'."
             ),
         ),
-        Code(
+        MultipleAnswer(
             qid="q10",
-            title="A monthly API cost function",
-            outcome="L03.1",
-            seed=cite(SOURCE_004, "API pricing per 1M tokens; reasoning tokens billed as output"),
+            title="What is wrong in this cost sheet?",
+            outcome="L03.2",
+            article=cite(SOURCE_000, "open weights have hidden infrastructure costs")
+            + "; "
+            + cite(SOURCE_004, "a fully loaded A100 costs 2-3x the bare rate"),
+            ideas=("000-07", "004-19"),
             scenario=(
-                "Write `monthly_api_cost_usd` for the team's planning notebook. Per request, "
-                "`input_tokens` fresh input tokens, `cached_tokens` cached input tokens, `output_tokens` "
-                "visible "
-                "output tokens and `reasoning_tokens` hidden reasoning tokens; **reasoning tokens are "
-                "billed at "
-                "the output price**. Prices are per 1M tokens. Return the cost of `requests_per_day` "
-                "requests "
-                "over `days` days, in USD (a float, not rounded).\n\n"
-                "Worked example: 1,000 requests a day for 30 days, 500 input and 200 output tokens each, "
-                "USD 2 "
-                "in / USD 8 out, nothing cached, no reasoning: USD 78.0."
+                "A consultant's sheet compares a reasoning-model API with self-hosting for an internal "
+                "assistant and recommends self-hosting. Which of these lines are **errors**, whichever side "
+                "they favour? Choose all that apply."
             ),
-            signature='''def monthly_api_cost_usd(
-    *,
-    requests_per_day: float,
-    input_tokens: float,
-    output_tokens: float,
-    usd_per_mtok_in: float,
-    usd_per_mtok_out: float,
-    reasoning_tokens: float = 0.0,
-    cached_tokens: float = 0.0,
-    usd_per_mtok_cached: float = 0.0,
-    days: int = 30,
-) -> float:
-    """USD for `days` days of `requests_per_day` requests (prices per 1M tokens; reasoning = output)."""''',
-            solution="""    per_request = (
-        input_tokens * usd_per_mtok_in
-        + cached_tokens * usd_per_mtok_cached
-        + (output_tokens + reasoning_tokens) * usd_per_mtok_out
-    ) / 1e6
-    return per_request * requests_per_day * days""",
-            tests=(
-                CodeTest(
-                    points=1,
-                    cases=(
-                        Case(
-                            "monthly_api_cost_usd(requests_per_day=1000, input_tokens=500, output_tokens=200,"
-                            " usd_per_mtok_in=2.0, usd_per_mtok_out=8.0)",
-                            78.0,
-                            hidden=False,
-                        ),
-                        Case(
-                            "monthly_api_cost_usd(requests_per_day=2000, input_tokens=1000, "
-                            "output_tokens=500,"
-                            " usd_per_mtok_in=3.0, usd_per_mtok_out=15.0, days=31)",
-                            651.0,
-                        ),
+            options=(
+                Option(
+                    "The API's hidden reasoning tokens are priced at the input rate of USD 1.25 per 1M, "
+                    "not at the output rate of USD 10.",
+                    why=(
+                        "An error: reasoning tokens are billed at the output price; at the input rate the "
+                        "API looks cheaper than it is."
+                    ),
+                    correct=True,
+                ),
+                Option(
+                    "The GPUs are billed for all 730 hours of the month, although traffic keeps them busy "
+                    "only 40% of the time.",
+                    why=(
+                        "Not an error: an always-on GPU is paid for while idle; that is why utilisation "
+                        "raises the cost per token."
                     ),
                 ),
-                CodeTest(
-                    points=1,
-                    explanation="Reasoning tokens are billed at the output price.",
-                    cases=(
-                        Case(
-                            "monthly_api_cost_usd(requests_per_day=50000, input_tokens=600, "
-                            "output_tokens=400,"
-                            " usd_per_mtok_in=1.25, usd_per_mtok_out=10.0, reasoning_tokens=1200)",
-                            25125.0,
-                            tolerance=0.01,
-                        ),
+                Option(
+                    "Twenty engineer-hours of set-up appear once, in the first month, and no staff time is "
+                    "counted in the months after.",
+                    why=(
+                        "An error: monitoring, patching, model updates and on-call recur every month "
+                        "(article 004 calls MLOps overhead a full-time job)."
+                    ),
+                    correct=True,
+                ),
+                Option(
+                    "The throughput per GPU is measured at the 16 concurrent requests the assistant sees "
+                    "at its daily peak, on real prompts.",
+                    why="Not an error: that is how throughput should be measured for a cost per token.",
+                ),
+                Option(
+                    "A second replica is included so that the service survives one GPU failing during "
+                    "working hours without an outage.",
+                    why=(
+                        "Not an error: redundancy is part of a fair self-hosted price; an API's price "
+                        "already includes it."
                     ),
                 ),
-                CodeTest(
-                    points=1,
-                    explanation="Cached input tokens have their own price.",
-                    cases=(
-                        Case(
-                            "monthly_api_cost_usd(requests_per_day=50000, input_tokens=600, "
-                            "output_tokens=400,"
-                            " usd_per_mtok_in=1.25, usd_per_mtok_out=10.0, reasoning_tokens=1200,"
-                            " cached_tokens=1800, usd_per_mtok_cached=0.125)",
-                            25462.5,
-                            tolerance=0.01,
-                        ),
-                    ),
-                ),
-            ),
-            wrong=(
-                """    cost = input_tokens * usd_per_mtok_in + output_tokens * usd_per_mtok_out
-    return cost / 1e6 * requests_per_day * days""",
-                """    return (
-        (input_tokens + reasoning_tokens + cached_tokens) * usd_per_mtok_in + output_tokens * usd_per_mtok_out
-    ) / 1e6 * requests_per_day * days""",
             ),
             explanation=(
-                "Cost per request = (fresh input x input price + cached x cached price + (output + "
-                "reasoning) x "
-                "output price) / 1e6; times requests per day and days. The tempting slips: dropping "
-                "reasoning "
-                "tokens, or billing them (and cached tokens) at the input price."
+                "Two lines are wrong. Reasoning tokens priced as input understate the API bill (an error, "
+                "whichever side it favours), and set-up hours counted once leave out the recurring staff "
+                "time that makes self-hosting 2-3x the bare GPU (article 004). Billing idle hours, measuring "
+                "throughput under real concurrency and paying for a spare replica are what a fair sheet "
+                "does. Lesson 03, 'The API side' and 'The self-hosted side'."
             ),
         ),
-        Code(
+        Numeric(
             qid="q11",
-            title="Effective self-hosted price per 1M tokens",
-            outcome="L03.2",
-            seed=cite(SOURCE_002, "GPU rental plus engineering time; real self-hosting costs"),
+            title="Seats or tokens",
+            outcome="L03.1",
+            article=cite(SOURCE_000, "per-employee seat pricing vs per-token API pricing"),
+            ideas=("000-18",),
             scenario=(
-                "Write `self_host_usd_per_mtok`: the monthly cost of `gpus` GPUs at `gpu_usd_per_hour` for "
-                "`hours_per_month` hours plus `staff_hours` at `usd_per_staff_hour`, divided by the "
-                "millions of "
-                "tokens actually served: each GPU serves `tokens_per_s_per_gpu` at full load and is busy a "
-                "fraction `utilisation` (0-1) of the time.\n\n"
-                "Worked example: 1 GPU at USD 2 an hour, 1,000 tokens/s, utilisation 0.5, no staff, 730 "
-                "hours: "
-                "USD 1,460 for 1,314M tokens, about USD 1.111 per 1M."
+                "A firm of **180 employees** can buy an AI assistant at **USD 25 per seat a month** (every "
+                "employee gets a seat, used or not), or build the same assistant on an API. An API request "
+                "averages **1,600 input and 400 output tokens** at **USD 3.00 / USD 15.00 per 1M**. On a "
+                "pilot, **60% of employees** used it, each about **25 requests per working day**, over **21 "
+                "working days** a month."
             ),
-            signature='''def self_host_usd_per_mtok(
-    *,
-    gpus: int,
-    gpu_usd_per_hour: float,
-    tokens_per_s_per_gpu: float,
-    utilisation: float,
-    staff_hours: float = 0.0,
-    usd_per_staff_hour: float = 0.0,
-    hours_per_month: float = 730.0,
-) -> float:
-    """Monthly GPU + staff cost divided by the millions of tokens served in the month."""''',
-            solution="""    usd = gpus * gpu_usd_per_hour * hours_per_month + staff_hours * usd_per_staff_hour
-    served_mtok = gpus * tokens_per_s_per_gpu * utilisation * 3600 * hours_per_month / 1e6
-    return usd / served_mtok""",
-            tests=(
-                CodeTest(
-                    points=1,
-                    cases=(
-                        Case(
-                            "self_host_usd_per_mtok(gpus=1, gpu_usd_per_hour=2.0, tokens_per_s_per_gpu=1000,"
-                            " utilisation=0.5)",
-                            1460 / 1314,
-                            tolerance=1e-4,
-                            hidden=False,
-                        ),
-                    ),
+            parts=(
+                Part(
+                    var="q11a_api_usd_month",
+                    ask="The monthly API bill at the pilot's usage",
+                    unit="USD",
+                    answer=Q11_TOKEN_BILL,
+                    tolerance=2.0,
+                    mistakes=(Q11_TOKEN_BILL / 0.6,),
                 ),
-                CodeTest(
-                    points=1,
-                    explanation="Staff time is part of the monthly cost.",
-                    cases=(
-                        Case(
-                            "self_host_usd_per_mtok(gpus=2, gpu_usd_per_hour=2.2, tokens_per_s_per_gpu=1500,"
-                            " utilisation=0.4, staff_hours=20, usd_per_staff_hour=100)",
-                            5212 / 3153.6,
-                            tolerance=1e-4,
-                        ),
+                Part(
+                    var="q11b_breakeven_requests_per_day",
+                    ask=(
+                        "Requests per active employee per working day at which the API bill equals the "
+                        "seats' bill (same 60% active)"
                     ),
+                    unit="requests",
+                    answer=Q11_SEATS * Q11_SEAT_USD / (Q11_SEATS * 0.6 * Q11_WORKDAYS * Q11_USD_PER_REQUEST),
+                    tolerance=0.5,
+                    mistakes=(Q11_SEATS * Q11_SEAT_USD / (Q11_SEATS * Q11_WORKDAYS * Q11_USD_PER_REQUEST),),
                 ),
-                CodeTest(
-                    points=1,
-                    explanation="Utilisation divides the tokens served, so low utilisation raises the price.",
-                    cases=(
-                        Case(
-                            "self_host_usd_per_mtok(gpus=4, gpu_usd_per_hour=3.0, tokens_per_s_per_gpu=2500,"
-                            " utilisation=0.1, hours_per_month=720)",
-                            4 * 3.0 * 720 / (4 * 2500 * 0.1 * 3600 * 720 / 1e6),
-                            tolerance=1e-4,
-                        ),
-                    ),
-                ),
-            ),
-            wrong=(
-                """    cost_usd = gpus * gpu_usd_per_hour * hours_per_month + staff_hours * usd_per_staff_hour
-    return cost_usd / (gpus * tokens_per_s_per_gpu * 3600 * hours_per_month / 1e6)""",
-                """    cost_usd = gpus * gpu_usd_per_hour * hours_per_month
-    return cost_usd / (gpus * tokens_per_s_per_gpu * utilisation * 3600 * hours_per_month / 1e6)""",
             ),
             explanation=(
-                "Cost: GPUs x rate x hours + staff. Tokens: GPUs x tokens/s x utilisation x 3,600 x hours. "
-                "The "
-                "tempting slips: assuming 100% utilisation (the GPU is paid for while idle) or leaving out "
-                "staff."
+                "A request costs (1,600 x 3 + 400 x 15) / 1e6 = USD 0.0108. The API: 108 active users x 25 "
+                "x 21 days x 0.0108 = USD 612 a month, against 180 x 25 = USD 4,500 for seats. Equal at "
+                "4,500 / (108 x 21 x 0.0108) = 184 requests per active user per day. Seats are the "
+                "predictable price (a fixed line per employee, used or not); tokens follow usage, which is "
+                "cheaper for light use and must be capped or monitored for heavy use. Lesson 03, 'The API "
+                "side'."
             ),
         ),
         Code(
             qid="q12",
-            title="A break-even function",
-            outcome="L03.3",
-            seed=cite(SOURCE_004, "break-even between API and self-hosted cost"),
+            title="Which API plan is cheapest for this mix?",
+            outcome="L03.1",
+            article=cite(SOURCE_004, "API pricing per token; compare plans on your own mix"),
+            ideas=("004-02", "003-39"),
             scenario=(
-                "Write `break_even_mtok_per_day`: the daily volume (millions of tokens) at which a "
-                "self-hosted "
-                "setup costing `fixed_usd_per_month` plus `self_host_usd_per_mtok` per 1M tokens costs the "
-                "same "
-                "as an API at `api_usd_per_mtok`, over `days` days. If the API is not dearer per token than "
-                "the "
-                "self-hosted marginal cost, the lines never cross: return `None`.\n\n"
-                "Worked example: USD 4,500 a month, API USD 3.00 per 1M, no marginal cost, 30 days: 50.0."
+                "Write `cheapest_plan` for a planning notebook. `plans` maps a plan's name to a tuple "
+                "`(usd_per_mtok_in, usd_per_mtok_out, reasoning_per_output)`: its prices per 1M tokens and "
+                "the hidden reasoning tokens it generates per visible output token, **billed at the output "
+                "price**. Return the name of the plan with the lowest cost for one request of `input_tokens` "
+                "and `output_tokens` (visible); on a tie, the name that sorts first.\n\n"
+                'Worked example: `cheapest_plan(input_tokens=1000, output_tokens=100, plans={"a": (1.0, '
+                '4.0, 0.0), "b": (0.5, 8.0, 0.0)})` is `"b"`.'
             ),
-            signature='''def break_even_mtok_per_day(
+            signature='''def cheapest_plan(
+    *, input_tokens: float, output_tokens: float, plans: dict[str, tuple[float, float, float]]
+) -> str:
+    """The name of the plan that prices this request lowest (ties: the name that sorts first)."""''',
+            solution="""    def cost(name):
+        usd_in, usd_out, reasoning = plans[name]
+        return (input_tokens * usd_in + output_tokens * (1 + reasoning) * usd_out) / 1e6
+
+    return min(sorted(plans), key=cost)""",
+            tests=(
+                CodeTest(
+                    points=1,
+                    explanation="The mix decides: input-heavy requests favour cheap input, output-heavy ones "
+                    "cheap output.",
+                    cases=(
+                        Case(
+                            'cheapest_plan(input_tokens=1000, output_tokens=100, plans={"a": (1.0, 4.0, 0.0),'
+                            ' "b": (0.5, 8.0, 0.0)})',
+                            "b",
+                            hidden=False,
+                        ),
+                        Case(
+                            'cheapest_plan(input_tokens=200, output_tokens=900, plans={"a": (1.0, 4.0, 0.0),'
+                            ' "b": (0.5, 8.0, 0.0)})',
+                            "a",
+                        ),
+                        Case(
+                            'cheapest_plan(input_tokens=500, output_tokens=500, plans={"z": (2.0, 2.0, 0.0),'
+                            ' "m": (1.0, 3.0, 0.0), "k": (3.0, 1.0, 0.0)})',
+                            "k",
+                        ),
+                    ),
+                ),
+                CodeTest(
+                    points=1,
+                    explanation="Hidden reasoning tokens are billed as output and can flip the ranking.",
+                    cases=(
+                        Case(
+                            'cheapest_plan(input_tokens=3000, output_tokens=400, plans={"think": (1.25, '
+                            '10.0, 3.0), "plain": (2.5, 10.0, 0.0)})',
+                            "plain",
+                        ),
+                        Case(
+                            'cheapest_plan(input_tokens=3000, output_tokens=400, plans={"think": (1.25, '
+                            '10.0, 0.2), "plain": (2.5, 10.0, 0.0)})',
+                            "think",
+                        ),
+                    ),
+                ),
+            ),
+            wrong=(
+                """    def cost(name):
+        usd_in, usd_out, reasoning = plans[name]
+        return (input_tokens * usd_in + output_tokens * usd_out) / 1e6
+
+    return min(sorted(plans), key=cost)""",
+                """    return min(sorted(plans), key=lambda name: plans[name][0] + plans[name][1])""",
+            ),
+            explanation=(
+                "Price one request per plan: input x input price + output x (1 + reasoning per output "
+                "token) x output price. Ranking plans by their list prices alone ignores your mix; "
+                "ignoring the reasoning tokens picks a reasoning model that costs several times more. "
+                "Lesson 03, 'The API side' and 'Reasoning tokens are billed as output'."
+            ),
+        ),
+        Code(
+            qid="q13",
+            title="The utilisation a self-hosted price needs",
+            outcome="L03.2",
+            article=cite(SOURCE_002, "GPU rental plus engineering time; real self-hosting costs"),
+            ideas=("002-12", "000-07"),
+            scenario=(
+                "Write `utilisation_needed`: the share of the time (0-1) that `gpus` GPUs at "
+                "`gpu_usd_per_hour` for `hours_per_month` hours, plus `staff_usd_per_month`, must be busy "
+                "for the cost per 1M tokens served to come down to `target_usd_per_mtok`. Each GPU serves "
+                "`tokens_per_s_per_gpu` when busy. Return `None` when even 100% busy is not enough.\n\n"
+                "Worked example: 1 GPU at USD 2 an hour, 1,000 tokens/s, no staff, 730 hours, target USD "
+                "1.00 per 1M: about `0.556`."
+            ),
+            signature='''def utilisation_needed(
     *,
-    fixed_usd_per_month: float,
-    api_usd_per_mtok: float,
-    self_host_usd_per_mtok: float = 0.0,
-    days: int = 30,
+    gpus: int,
+    gpu_usd_per_hour: float,
+    tokens_per_s_per_gpu: float,
+    target_usd_per_mtok: float,
+    staff_usd_per_month: float = 0.0,
+    hours_per_month: float = 730.0,
 ) -> float | None:
-    """Millions of tokens a day where both cost the same; None if self-hosting never becomes cheaper."""''',
-            solution="""    saving_per_mtok = api_usd_per_mtok - self_host_usd_per_mtok
-    if saving_per_mtok <= 0:
-        return None
-    return fixed_usd_per_month / saving_per_mtok / days""",
+    """The busy share (0-1) at which the cost per 1M tokens served equals the target; None if above 1."""''',
+            solution="""    usd = gpus * gpu_usd_per_hour * hours_per_month + staff_usd_per_month
+    full_load_mtok = gpus * tokens_per_s_per_gpu * 3600 * hours_per_month / 1e6
+    needed = usd / (target_usd_per_mtok * full_load_mtok)
+    return needed if needed <= 1 else None""",
             tests=(
                 CodeTest(
                     points=1,
                     cases=(
                         Case(
-                            "break_even_mtok_per_day(fixed_usd_per_month=4500, api_usd_per_mtok=3.0)",
-                            50.0,
+                            "utilisation_needed(gpus=1, gpu_usd_per_hour=2.0, tokens_per_s_per_gpu=1000,"
+                            " target_usd_per_mtok=1.0)",
+                            1460 / 2628,
+                            tolerance=1e-4,
                             hidden=False,
                         ),
                         Case(
-                            "break_even_mtok_per_day(fixed_usd_per_month=6500, api_usd_per_mtok=3.0)",
-                            6500 / 3.0 / 30,
+                            "utilisation_needed(gpus=4, gpu_usd_per_hour=3.1, tokens_per_s_per_gpu=2200,"
+                            " target_usd_per_mtok=0.9, hours_per_month=720)",
+                            4 * 3.1 * 720 / (0.9 * 4 * 2200 * 3600 * 720 / 1e6),
+                            tolerance=1e-4,
                         ),
                     ),
                 ),
                 CodeTest(
                     points=1,
-                    explanation="A marginal self-hosted cost narrows the saving per token.",
+                    explanation="Staff cost raises the busy share needed; past 100% the target is out of "
+                    "reach.",
                     cases=(
                         Case(
-                            "break_even_mtok_per_day(fixed_usd_per_month=3000, api_usd_per_mtok=2.5,"
-                            " self_host_usd_per_mtok=0.5, days=31)",
-                            3000 / 2.0 / 31,
-                        ),
-                    ),
-                ),
-                CodeTest(
-                    points=1,
-                    explanation="When the API is as cheap per token as self-hosting, there is no break-even.",
-                    cases=(
-                        Case(
-                            "break_even_mtok_per_day(fixed_usd_per_month=3000, api_usd_per_mtok=0.4,"
-                            " self_host_usd_per_mtok=0.5)",
-                            None,
+                            "utilisation_needed(gpus=2, gpu_usd_per_hour=2.5, tokens_per_s_per_gpu=1200,"
+                            " target_usd_per_mtok=1.2, staff_usd_per_month=1800)",
+                            (2 * 2.5 * 730 + 1800) / (1.2 * 2 * 1200 * 3600 * 730 / 1e6),
+                            tolerance=1e-4,
                         ),
                         Case(
-                            "break_even_mtok_per_day(fixed_usd_per_month=100, api_usd_per_mtok=0.5,"
-                            " self_host_usd_per_mtok=0.5)",
+                            "utilisation_needed(gpus=1, gpu_usd_per_hour=2.0, tokens_per_s_per_gpu=500,"
+                            " target_usd_per_mtok=0.5, staff_usd_per_month=3000)",
                             None,
                         ),
                     ),
                 ),
             ),
             wrong=(
-                """    return fixed_usd_per_month / api_usd_per_mtok / days""",
-                """    saving_per_mtok = api_usd_per_mtok - self_host_usd_per_mtok
-    if saving_per_mtok <= 0:
-        return None
-    return fixed_usd_per_month / saving_per_mtok""",
+                """    usd = gpus * gpu_usd_per_hour * hours_per_month
+    full_load_mtok = gpus * tokens_per_s_per_gpu * 3600 * hours_per_month / 1e6
+    needed = usd / (target_usd_per_mtok * full_load_mtok)
+    return needed if needed <= 1 else None""",
+                """    usd = gpus * gpu_usd_per_hour * hours_per_month + staff_usd_per_month
+    full_load_mtok = gpus * tokens_per_s_per_gpu * 3600 * hours_per_month / 1e6
+    return usd / (target_usd_per_mtok * full_load_mtok)""",
             ),
             explanation=(
-                "Break-even: fixed = volume x (API price - marginal price), so volume = fixed / saving per "
-                "1M; "
-                "divide by days for a daily figure. A saving of zero or less means the API stays cheaper at "
-                "any "
-                "volume."
+                "Cost per 1M served = monthly cost / (full-load tokens x utilisation), so utilisation = "
+                "monthly cost / (target x full-load tokens). It answers the question a planner actually "
+                "asks: how busy must the GPUs be for self-hosting to match the API? Leaving out staff "
+                "makes the bar look easy; above 100% the answer is 'never at this size'. Lesson 03, 'The "
+                "self-hosted side'."
+            ),
+        ),
+        Code(
+            qid="q14",
+            title="Break-even on a staircase",
+            outcome="L03.3",
+            article=cite(SOURCE_004, "cost table by volume: 2x A100, then 4x, then 8x as volume grows"),
+            ideas=("004-25", "004-02"),
+            scenario=(
+                "Self-hosted cost is a staircase: each replica serves up to `replica_mtok_per_day` million "
+                "tokens a day and costs `replica_usd_per_month`; staff cost `staff_usd_per_month` whatever "
+                "the replicas. Write `first_breakeven_mtok_per_day`: the **lowest** whole number of million "
+                "tokens a day, from 1 to `max_mtok_per_day`, at which self-hosting (with just enough "
+                "replicas) costs no more than an API at `api_usd_per_mtok` over 30 days. Return `None` if "
+                "there is none.\n\n"
+                "Worked example: replicas of 40M/day at USD 4,000, staff USD 2,000, API USD 4.00 per 1M, up "
+                "to 200: `117`."
+            ),
+            signature='''def first_breakeven_mtok_per_day(
+    *,
+    replica_mtok_per_day: float,
+    replica_usd_per_month: float,
+    staff_usd_per_month: float,
+    api_usd_per_mtok: float,
+    max_mtok_per_day: int = 1000,
+) -> int | None:
+    """Lowest whole million tokens a day at which self-hosting costs no more than the API, else None."""''',
+            solution="""    for mtok in range(1, max_mtok_per_day + 1):
+        replicas = -(-mtok // replica_mtok_per_day)
+        own = replicas * replica_usd_per_month + staff_usd_per_month
+        if own <= mtok * 30 * api_usd_per_mtok:
+            return mtok
+    return None""",
+            tests=(
+                CodeTest(
+                    points=1,
+                    cases=(
+                        Case(
+                            "first_breakeven_mtok_per_day(replica_mtok_per_day=40,"
+                            " replica_usd_per_month=4000, staff_usd_per_month=2000,"
+                            " api_usd_per_mtok=4.0, max_mtok_per_day=200)",
+                            117,
+                            hidden=False,
+                        ),
+                        Case(
+                            "first_breakeven_mtok_per_day(replica_mtok_per_day=100,"
+                            " replica_usd_per_month=3000, staff_usd_per_month=1500, api_usd_per_mtok=1.5)",
+                            100,
+                        ),
+                    ),
+                ),
+                CodeTest(
+                    points=1,
+                    explanation="A second replica can push the crossing past the first replica's capacity, "
+                    "or out of reach.",
+                    cases=(
+                        Case(
+                            "first_breakeven_mtok_per_day(replica_mtok_per_day=60,"
+                            " replica_usd_per_month=5000, staff_usd_per_month=4000, api_usd_per_mtok=3.5)",
+                            229,
+                        ),
+                        Case(
+                            "first_breakeven_mtok_per_day(replica_mtok_per_day=20,"
+                            " replica_usd_per_month=2500, staff_usd_per_month=3000, api_usd_per_mtok=4.0)",
+                            None,
+                        ),
+                    ),
+                ),
+            ),
+            wrong=(
+                """    mtok = (replica_usd_per_month + staff_usd_per_month) / (30 * api_usd_per_mtok)
+    return -(-int(mtok * 1000) // 1000)""",
+                """    for mtok in range(1, max_mtok_per_day + 1):
+        own = replica_usd_per_month + staff_usd_per_month
+        if own <= mtok * 30 * api_usd_per_mtok:
+            return mtok
+    return None""",
+            ),
+            explanation=(
+                "Walk the volumes: replicas = ceil(volume / capacity), cost = replicas x replica price + "
+                "staff, and stop at the first volume where the API bill (volume x 30 x price) is at least "
+                "that. In the worked example one replica would cross at 6,000 / 120 = 50M, but it only "
+                "serves 40M; two (USD 10,000) would cross at 83.3M but serve 80M; three (USD 14,000) cross "
+                "at 116.7M, within their 120M: 117. When a full replica's worth of API tokens (capacity x 30 "
+                "x price) costs less than the replica, the lines never cross. A formula for one replica "
+                "ignores the steps; lesson 03, 'Break-even, with step costs', draws the same staircase."
             ),
         ),
     ),
