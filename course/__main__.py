@@ -9,7 +9,7 @@ import sys
 from course.errors import CourseError
 
 #: subcommand modules under course.commands; each defines register(subparsers)
-COMMANDS = ("models", "bench", "prices", "quiz", "memo")
+COMMANDS = ("models", "bench", "prices", "quiz", "memo", "cost", "facts")
 
 
 def build_parser() -> argparse.ArgumentParser:

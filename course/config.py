@@ -20,7 +20,11 @@ ENV_OPENAI_BASE_URL = "OPENAI_BASE_URL"
 ENV_OPENAI_API_KEY = "OPENAI_API_KEY"
 #: The API model the labs call (and price the offline stand-in as) when ``COURSE_API_MODEL`` is unset:
 #: one constant, so every lab, notebook fallback and mode line names the same model.
-DEFAULT_API_MODEL = "gpt-4.1-mini"
+DEFAULT_API_MODEL = "gpt-5.4-mini"  # current (not on OpenAI's deprecations page); the "frontier-small" role
+#: The local model the lessons and labs run when ``COURSE_MODEL`` is unset: SmolLM2-135M-Instruct, a real
+#: pretrained open model small enough for any laptop (``make model`` installs it; course.models.smollm2).
+#: ``embedded`` (the course's own few-MB model) is what tests pin when they need a model, not this one.
+DEFAULT_LOCAL_MODEL = "smollm2-135m"
 
 
 def _default_cache_dir() -> Path:
@@ -46,7 +50,7 @@ class Settings:
     """The course's settings; build with :func:`load_settings`."""
 
     cache_dir: Path
-    model: str | None
+    model: str | None  # COURSE_MODEL as set (None: unset, the course runs DEFAULT_LOCAL_MODEL)
     n_threads: int
     gpu_layers: int | None  # None = automatic (all layers when the build can offload); -1 = all
     api_model: str | None

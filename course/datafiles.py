@@ -33,7 +33,15 @@ from urllib.parse import urlparse
 
 import pydantic.dataclasses
 import typing_extensions
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from course.data import DATA_DIR
@@ -137,6 +145,73 @@ class RowsFile(BaseModel, Generic[R]):
     note: str = ""
     units: dict[str, str] = Field(default_factory=dict)
     rows: tuple[R, ...] = Field(min_length=1)
+
+
+# --- provenance: every fact row says where it was read, when, and in which words -------------------------
+
+FactStatus = Literal["verified", "unverified", "unchecked"]
+#: the fields a fact row declares (last, after its own fields, so tables keep their columns in front)
+PROVENANCE_FIELDS = ("checked", "quote", "unverified")
+
+
+@data_row
+class Fact:
+    """The base of every row that states a fact (a price, a licence term, a published figure).
+
+    A fact is *verified* when its row names the ``source`` it was read from (an https page, or a source
+    article), the date that source states (``as_of``), the day someone read it (``checked``) and a short
+    verbatim excerpt of it that supports the row (``quote``). A fact that could not be checked says why in
+    ``unverified`` instead. Loading refuses a row whose provenance contradicts itself (a quote with no
+    day it was read, a read with neither quote nor reason); that every row is verified or says why not,
+    and that no row was read before the date it states, is checked by the tests and by
+    ``python -m course facts`` (loading never compares dates), so a row being written is not refused
+    half-way. Subclasses declare the three fields themselves, last::
+
+        checked: Day | None = None
+        quote: str = ""
+        unverified: str | None = ""
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = {name for klass in cls.__mro__ for name in getattr(klass, "__annotations__", {})}
+        missing = [name for name in PROVENANCE_FIELDS if name not in declared]
+        if missing:
+            raise TypeError(f"{cls.__name__} is a Fact row but does not declare {', '.join(missing)}.")
+
+    @model_validator(mode="after")
+    def _provenance_holds_together(self) -> Any:
+        checked, quote = getattr(self, "checked", None), (getattr(self, "quote", "") or "").strip()
+        unverified = (getattr(self, "unverified", "") or "").strip()
+        source = getattr(self, "source", None)
+        if quote and (checked is None or not source):
+            raise problem(
+                "is given, but the row does not say where and when it was read.",
+                "Give 'source' (the page the quote is from) and 'checked' (the day you read it).",
+                field="quote",
+            )
+        if checked is not None and not quote and not unverified:
+            raise problem(
+                f"is {checked.isoformat()}, but the row has neither a 'quote' nor an 'unverified' reason.",
+                "Copy the words of the source that support the row into 'quote', or say in 'unverified' "
+                "why the source did not confirm it.",
+                field="checked",
+            )
+        return self
+
+
+def fact_status(row: Any) -> FactStatus:
+    """``verified`` (source, checked and quote), ``unverified`` (a reason given) or ``unchecked`` (neither),
+    for a :class:`Fact` row or the raw mapping of one."""
+
+    def get(name: str) -> Any:
+        return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+
+    if str(get("unverified") or "").strip():
+        return "unverified"
+    if get("source") and get("checked") and str(get("quote") or "").strip():
+        return "verified"
+    return "unchecked"
 
 
 # --- loading ------------------------------------------------------------------------------------------
@@ -345,11 +420,18 @@ def _type_at(model: Any, loc: Sequence[Any]) -> Any:
 # --- the "not in the future" rule, for the tests and the refresh ------------------------------------------
 
 
+#: fields that hold a date announced for the future (a model's shutdown day), exempt from the rule
+SCHEDULED_DATE_FIELDS = frozenset({"retires_on"})
+
+
 def dates_after(value: Any, day: date, *, where: str = "") -> list[str]:
     """Every date inside ``value`` (rows, envelopes, tuples, mappings) later than ``day``, as
-    ``"api_prices[2].as_of is 2999-01-01"``. Loading does not apply this rule: callers that know
+    ``"api_prices[2].as_of is 2999-01-01"``; a field named in :data:`SCHEDULED_DATE_FIELDS` is a
+    date announced for the future and is skipped. Loading does not apply this rule: callers that know
     the real date do (the tests, ``python -m course prices refresh``)."""
     found: list[str] = []
+    if where.rsplit(".", 1)[-1] in SCHEDULED_DATE_FIELDS:
+        return found
     if isinstance(value, date):
         if value > day:
             found.append(f"{where or 'the date'} is {value.isoformat()}")

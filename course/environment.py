@@ -109,7 +109,7 @@ def environment_report() -> pd.DataFrame:
         ("memory", f"{mem:.1f} GiB" if mem else "unknown"),
         ("GPU", gpu_report().summary),
         ("threads used by llama.cpp", str(settings.n_threads)),
-        ("model setting (COURSE_MODEL)", settings.model or "unset: the embedded model"),
+        ("model setting (COURSE_MODEL)", settings.model or "unset: smollm2-135m, the default"),
         ("model cache", str(settings.models_dir)),
         ("OPENAI_API_KEY", "set (hidden)" if settings.openai_api_key else "not set: API cells will skip"),
         (

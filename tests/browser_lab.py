@@ -305,13 +305,16 @@ def _is_image(output: dict) -> int:
 
 def produced_images(cell: dict, widget_state: dict) -> int:
     """Images the kernel sent for ``cell``: its own outputs (an HTML page's embedded images too) plus those
-    inside the Output widgets of the widget views it shows (from the widget state Lab saves with it)."""
+    inside the Output widgets of the widget views it shows (from the widget state Lab saves with it). An
+    output that carries a widget view is rendered as the widget: its HTML alternative (the static rendering a
+    live view sends for GitHub and nbconvert) is not shown in Lab, so its images are not counted."""
     count = 0
     for output in cell.get("outputs", []):
-        count += _is_image(output)
         view = output.get("data", {}).get(WIDGET_VIEW)
         if view:
             count += _images_in_widget(view["model_id"], widget_state, seen=set())
+        else:
+            count += _is_image(output)
     return count
 
 

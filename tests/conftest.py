@@ -12,6 +12,7 @@ from course.backends.inprocess import InProcessBackend
 from course.backends.loopback import ENV_LLAMA_SERVER
 from course.config import ENV_CACHE_DIR, load_settings
 from course.models.embedded import ensure_all_variants
+from course.models.smollm2 import smollm2_path
 
 # No test reaches the internet: huggingface_hub (and the course's fetch) take the offline path at once.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -22,11 +23,15 @@ def hermetic_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Models that tests build go to a temporary COURSE_CACHE_DIR, not the learner's ~/.cache.
 
     A llama-server built by `make llama-server` is still found in the real cache (through
-    COURSE_LLAMA_SERVER) unless that variable is already set. Subprocesses and notebook kernels
-    inherit both variables.
+    COURSE_LLAMA_SERVER) unless that variable is already set, and SmolLM2 (the default local model, which
+    `make model` installs there) is linked in. Subprocesses and notebook kernels inherit both variables.
     """
     real_server = load_settings().cache_dir / "llama.cpp" / "bin" / "llama-server"
+    real_smollm2 = smollm2_path(load_settings().models_dir)
     cache = tmp_path_factory.mktemp("course-cache")
+    if real_smollm2.is_file():
+        (cache / "models").mkdir()
+        (cache / "models" / real_smollm2.name).symlink_to(real_smollm2)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_CACHE_DIR, str(cache))
         if not os.environ.get(ENV_LLAMA_SERVER, "").strip():

@@ -1,4 +1,4 @@
-"""The cost model: both bills, break-even with step costs, sensitivity, hybrid blends, the seeds' figures."""
+"""The cost model: both bills, break-even with step costs, sensitivity, hybrid blends, articles' figures."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def test_setup_rejects_bad_values(changes: dict[str, object]) -> None:
 
 
 def test_from_gpu_uses_the_snapshot_rate() -> None:
-    rate = load_prices().gpu("A10G 24GB")
+    rate = load_prices().gpu("A100 80GB", provider="datacrunch")
     setup = SelfHostSetup.from_gpu(rate, spot=True, throughput_tokens_per_s=300, utilisation=0.5)
     assert setup.usd_per_gpu_hour == rate.usd_per_hour_spot
     assert "spot" in setup.label

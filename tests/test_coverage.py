@@ -16,6 +16,7 @@ from course.curriculum.coverage import (
     notebook_headings,
     notebook_sections,
     outcome_ids,
+    quiz_questions_by_idea,
     quiz_questions_by_outcome,
     render_coverage,
 )
@@ -29,7 +30,7 @@ def test_committed_coverage_is_what_the_script_writes_now():
 
 
 def test_every_lesson_section_lab_and_quiz_named_exists():
-    problems = [p for p in coverage_problems(ROOT) if "no seed idea maps" not in p]
+    problems = [p for p in coverage_problems(ROOT) if "no source idea maps" not in p]
     assert problems == []
 
 
@@ -60,7 +61,7 @@ def test_every_left_out_idea_says_why_and_is_listed():
 def test_totals_add_up():
     text = render_coverage(ROOT)
     count = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| (.+?) \| (\d+) \|$", text, re.MULTILINE)}
-    assert count["Seed ideas listed"] == len(load_ideas())
+    assert count["Source-article ideas listed"] == len(load_ideas())
     assert count["… taught (mapped to an outcome)"] + count["… left out (reasons below)"] == len(load_ideas())
     table = text.split("## The table")[1].split("## Mapped, but")[0]
     rows = [line for line in table.splitlines() if re.match(r"^\| \d{3}-\d{2} \|", line)]
@@ -105,6 +106,40 @@ def test_quiz_questions_come_from_graded_cell_metadata(tmp_path):
     twice = new_code_cell(graded.source, metadata=graded.metadata)  # a second part of the same question
     nbformat.write(new_notebook(cells=[graded, twice, ungraded]), quiz / "quiz-01-open.ipynb")
     assert quiz_questions_by_outcome(tmp_path) == {"L01.3": ("quiz-01-open q02",)}
+
+
+def test_questions_count_for_the_ideas_they_name_not_for_their_outcome(tmp_path):
+    """Two questions on one outcome: each is listed under the idea it names, and only there."""
+    cells = []
+    for qid, ideas in (("q01", ["003-04"]), ("q02", ["004-10", "003-35"])):
+        cell = new_code_cell("assert True")
+        cell.metadata = {
+            "nbgrader": {"grade": True, "grade_id": f"{qid}-test", "points": 1},
+            "course": {"outcome": "L01.3", "question": qid, "part": "", "ideas": ideas},
+        }
+        cells.append(cell)
+    quiz = tmp_path / "quizzes" / "quiz-01-open"
+    quiz.mkdir(parents=True)
+    nbformat.write(new_notebook(cells=cells), quiz / "quiz-01-open.ipynb")
+    assert quiz_questions_by_idea(tmp_path) == {
+        "003-04": ("quiz-01-open q01",),
+        "004-10": ("quiz-01-open q02",),
+        "003-35": ("quiz-01-open q02",),
+    }
+    assert quiz_questions_by_outcome(tmp_path) == {"L01.3": ("quiz-01-open q01", "quiz-01-open q02")}
+
+
+def test_the_table_lists_each_idea_with_the_questions_that_name_it():
+    rows = coverage_rows(ROOT)
+    by_idea = quiz_questions_by_idea(ROOT)
+    assert by_idea and all(r.quiz_questions == by_idea.get(r.idea.id, ()) for r in rows)
+    assert any(len(r.quiz_questions) >= 2 for r in rows)
+    seat = next(r for r in rows if r.idea.id == "000-18")  # seat vs token pricing (issue 23)
+    assert seat.quiz_questions, "seat-vs-token pricing has a question"
+    text = render_coverage(ROOT)
+    untested = text.split("## Taught, but tested by no quiz question", 1)[1]
+    listed = set(re.findall(r"^\| (\d{3}-\d{2}) \|", untested, re.MULTILINE))
+    assert listed == {r.idea.id for r in rows if r.idea.outcome and not r.quiz_questions}
 
 
 @pytest.mark.parametrize("flag", ["--help", "--check"])

@@ -88,3 +88,24 @@ def test_payback_figure_marks_the_crossing() -> None:
     assert len(ax.lines) == 3 and "12,500 requests" in ax.texts[0].get_text()
     never = plot_payback(b, usd_per_request_now=0.01, requests=1000).axes[0]
     assert len(never.lines) == 2 and not never.texts
+
+
+def test_serving_a_fine_tune_costs_its_servers_month_over_its_requests() -> None:
+    """Lesson 06's payback includes the self-hosted server's fixed cost: one replica billed around the clock
+    plus staff, spread over the month's requests (course.economics.costs.self_host_monthly_cost)."""
+    from course.economics.costs import SelfHostSetup, self_host_monthly_cost
+
+    setup = SelfHostSetup(usd_per_gpu_hour=2.0, throughput_tokens_per_s=10_000, utilisation=0.5,
+                          engineering_hours_per_month=10, staff_usd_per_hour=100)  # fmt: skip
+    month = self_host_monthly_cost(setup, 5_000 * 600).usd_per_month
+    assert month == pytest.approx(2.0 * 24 * 30.4 + 1000)
+    per_request = c.serving_usd_per_request(setup, requests_per_day=5_000, tokens_per_request=600)
+    assert per_request == pytest.approx(month / (5_000 * 30.4))
+    # at 5,000 a day the server alone costs more a request than a frontier model's USD 0.006: never repaid
+    budget = c.fine_tune_budget(examples=4000, usd_per_example=0.5, training_gpu_hours=4, usd_per_gpu_hour=3,
+                                eval_examples=500, eval_usd_per_example=0.5, usd_per_request_now=0.006,
+                                usd_per_request_after=per_request)  # fmt: skip
+    assert budget.payback_requests == float("inf")
+    busier = c.serving_usd_per_request(setup, requests_per_day=50_000, tokens_per_request=600)
+    assert busier < 0.006 < per_request
+    assert c.serving_usd_per_request(setup, requests_per_day=0, tokens_per_request=600) == float("inf")

@@ -16,7 +16,7 @@ import pytest
 from course.curriculum import course_map, coverage, sources
 from course.data import DATA_DIR
 from course.datafiles import dates_after, load_data, load_rows
-from course.economics import discounts, fallback_chain, prices
+from course.economics import discounts, fallback_chain, lifecycle, prices, throughput
 from course.errors import DataError
 from course.measure import prompts, roofline
 from course.models import catalogue
@@ -32,6 +32,7 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
     "discounts.json": lambda d: load_rows("discounts.json", discounts.Discount, data_dir=d),
     "gpu_bandwidth.json": lambda d: roofline.gpu_bandwidths(data_dir=d),
     "licences.json": lambda d: licences.load_licences(d / "licences.json"),
+    "model_lifecycle.json": lambda d: lifecycle.model_lifecycles(data_dir=d),
     "models.json": lambda d: load_data("models.json", catalogue.CatalogueFile, data_dir=d),
     "prices.json": lambda d: prices.load_prices(d / "prices.json"),
     "privacy.json": lambda d: privacy.load_privacy(d / "privacy.json"),
@@ -40,6 +41,7 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
     "routers.json": lambda d: load_rows("routers.json", fallback_chain.RouterOption, data_dir=d),
     "serving_stacks.json": lambda d: load_rows("serving_stacks.json", serving.ServingStack, data_dir=d),
     "source_ideas.json": lambda d: coverage.load_ideas(d / "source_ideas.json"),
+    "throughput.json": lambda d: throughput.throughput_data(data_dir=d),
     "sources.json": lambda d: sources.load_sources.__wrapped__(d / "sources.json"),
 }
 
@@ -158,5 +160,6 @@ def test_dates_after_names_where_each_late_date_is() -> None:
     snap = prices.load_prices()
     assert dates_after(snap, snap.snapshot) == []
     late = dates_after(snap, dt.date(2025, 1, 1))
-    assert "snapshot is 2026-12-02" in late and any(w.startswith("api_prices[0].as_of is ") for w in late)
+    assert f"snapshot is {snap.snapshot}" in late
+    assert any(w.startswith("api_prices[0].as_of is ") for w in late)
     assert dates_after({"rows": [dt.date(2030, 1, 1)]}, dt.date(2029, 1, 1)) == ["rows[0] is 2030-01-01"]

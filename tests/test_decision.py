@@ -1,4 +1,4 @@
-"""Seed 003's six-question flow and seed 004's scoring matrix, with their shortcuts and inconsistencies."""
+"""Article 003's six-question flow and article 004's scoring matrix, their shortcuts and inconsistencies."""
 
 from __future__ import annotations
 
@@ -188,7 +188,7 @@ def test_without_override_the_band_table_decides(
     assert str(result.recommendation) == result.recommendation.value
 
 
-# --- seed 002's decision tree, seed 004's worked scenarios ----------------------------------------
+# --- article 002's decision tree, article 004's worked scenarios ----------------------------------------
 
 
 @pytest.mark.parametrize("branch", d.DECISION_TREE, ids=lambda b: b.key)
@@ -274,3 +274,16 @@ def test_compare_frameworks_on_agreeing_and_disagreeing_workloads() -> None:
     split = d.compare_frameworks(flow=support.flow, matrix=support.matrix, tree_tasks=support.tree_tasks)
     assert not split.agree and "disagree" in split.summary and "Closed API" in split.summary
     assert len(split.decisions) == 3 and any("both ways" in c for c in split.caveats)
+
+
+def test_article_price_note_compares_the_implied_price_with_the_reference_model_today() -> None:
+    from course.economics.costs import ApiPlan
+    from course.economics.prices import reference_model
+
+    frontier = reference_model("frontier")
+    blended = ApiPlan.from_price(frontier, input_share=0.75).blended_usd_per_mtok
+    note = d.article_price_note()
+    assert "USD 25 per 1M" in note and frontier.name in note and f"USD {blended:.2f}" in note
+    assert f"{d.ARTICLE_004_USD_PER_MTOK / blended:.1f}x less" in note
+    # the scenarios' assumed volumes are the article's bills at that price (A: USD 15,000/month -> 20M/day)
+    assert round(15_000 / 30 / d.ARTICLE_004_USD_PER_MTOK) == 20

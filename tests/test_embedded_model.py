@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from llama_cpp import Llama
 
+from course.config import load_settings
 from course.models.embedded import EMBEDDED_SHAPE, ensure_all_variants
 from course.models.quantize import tensor_types, weight_type_counts
 
@@ -53,7 +54,7 @@ def test_sizes_shrink_with_fewer_bits(two_builds):
 def test_every_variant_loads_and_chats(two_builds):
     paths, _ = two_builds
     for quant, path in paths.items():
-        llm = Llama(model_path=str(path), n_ctx=256, n_threads=2, verbose=False)
+        llm = Llama(model_path=str(path), n_ctx=256, n_threads=load_settings().n_threads, verbose=False)
         out = llm.create_chat_completion(
             messages=[{"role": "user", "content": "What is TTFT?"}], max_tokens=8, temperature=0
         )

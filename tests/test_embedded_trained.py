@@ -9,6 +9,7 @@ import gguf
 import llama_cpp
 import pytest
 
+from course.config import load_settings
 from course.models.embedded import embedded_vocab, ensure_embedded_model, qa_pairs, trained_weights_file
 from course.models.quantize import weight_type_counts
 
@@ -45,7 +46,10 @@ def test_committed_file_is_trained_on_the_current_vocabulary() -> None:
 def test_q8_0_answers_its_questions_verbatim_and_stops(models_dir: Path) -> None:
     path = ensure_embedded_model("Q8_0", models_dir=models_dir)
     assert weight_type_counts(path)["Q8_0"] > 0  # really quantized, not a silent F16 fallback
-    llm = llama_cpp.Llama(str(path), n_ctx=512, n_threads=2, verbose=False)
+    # COURSE_THREADS (one per worker under `make test`): two spinning threads per worker on two cores
+    # made this test 78 s instead of a few seconds.
+    threads = load_settings().n_threads
+    llm = llama_cpp.Llama(str(path), n_ctx=512, n_threads=threads, n_threads_batch=threads, verbose=False)
     pairs = qa_pairs()
     wrong: dict[str, tuple[str, str | None]] = {}
     for pair in pairs:

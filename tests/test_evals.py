@@ -19,9 +19,14 @@ from course.evals import (
     ApiSide,
     EvalItem,
     EvalSetError,
+    ItemResult,
+    accuracy_table,
     api_side,
+    compare_constrained_timing,
+    few_shot_examples,
     load_eval_set,
     load_items,
+    paired_table,
     parse_json_answer,
     results_frame,
     run_eval,
@@ -29,6 +34,8 @@ from course.evals import (
     score_answer,
     stratified_sample,
     summary_frame,
+    task_leaders,
+    unanswered_tasks,
 )
 from course.evals.generate import generate, write
 
@@ -202,7 +209,7 @@ def test_stratified_sample_is_balanced_and_repeatable() -> None:
 
 @pytest.fixture(scope="module")
 def small(embedded_paths: dict[str, Path]):
-    backend = InProcessBackend(embedded_paths["F16"], n_threads=2)
+    backend = InProcessBackend(embedded_paths["F16"])  # COURSE_THREADS: one per worker under make test
     yield backend
     backend.close()
 
@@ -317,3 +324,72 @@ def test_the_schema_reaches_the_standin_server_and_binds_its_answer(standin: Api
     bound = run_eval(standin.backend, items, label="bound", constrained=True, progress=False)
     assert [json.loads(r.answer) for r in bound] == [{"category": "shipping"}] * len(items)
     assert all(r.schema_ok and not r.correct for r in bound)
+
+
+# --- several sides on the same items ----------------------------------------------------------------
+
+
+def test_few_shot_examples_come_from_the_train_split_and_lead_the_chat() -> None:
+    shots = few_shot_examples("extract", 2)
+    assert len(shots) == 2 and all(s.split == "train" and s.task == "extract" for s in shots)
+    assert not {s.input for s in shots} & {i.input for i in load_eval_set("eval")}
+    item = next(i for i in load_eval_set("eval") if i.task == "extract")
+    chat = item.messages(shots=shots)
+    assert [m["role"] for m in chat] == ["user", "assistant", "user", "assistant", "user"]
+    assert chat[1]["content"] == shots[0].answer_text() and chat[-1] == item.messages()[0]
+    with pytest.raises(EvalSetError):
+        few_shot_examples("translate")
+
+
+def test_run_eval_with_shots_sends_the_examples_and_records_them(small: InProcessBackend) -> None:
+    items = stratified_sample(load_eval_set("eval"), per_group=1, seed=4)[:2]
+    zero = run_eval(small, items, label="zero", progress=False)
+    two = run_eval(small, items, label="two", shots=2, progress=False)
+    assert {r.shots for r in zero} == {0} and {r.shots for r in two} == {2}
+    for z, t in zip(zero, two, strict=True):
+        assert t.prompt_tokens > z.prompt_tokens + 20  # the two worked examples went with the item
+
+
+def _result(side: str, item_id: str, task: str, correct: bool, *, constrained: bool = False) -> ItemResult:
+    return ItemResult(
+        item_id, task, "easy", side, constrained, "{}", True, True, correct, int(correct), 1, 0.1, 0.05, 10, 5
+    )
+
+
+def test_accuracy_and_paired_tables_and_tasks_nobody_answers() -> None:
+    ids = [f"i{n}" for n in range(10)]
+    results = [_result("api", i, "classify", True) for i in ids]
+    results += [_result("small", i, "classify", n < 3) for n, i in enumerate(ids)]
+    results += [_result(side, "x1", "extract", False) for side in ("api", "small")]
+    table = accuracy_table(results)
+    api_row = table[table["side"] == "api"].iloc[0]
+    assert api_row["items"] == 11 and api_row["classify (95% CI)"].startswith("100% (72%–100%)")
+    assert api_row["extract (95% CI)"].startswith("0%")
+    paired = paired_table(results, reference="api")
+    row = paired.iloc[0]
+    assert row["side"] == "small" and row["only this side right"] == 0 and row["only api right"] == 7
+    assert row["verdict"] == "a real difference" and row["McNemar exact p"] == pytest.approx(2 / 2**7)
+    assert unanswered_tasks(results) == ["extract"]
+    assert unanswered_tasks([*results, _result("small", "x1", "extract", True, constrained=True)]) == []
+
+
+def test_constrained_timing_repeats_both_modes_and_says_what_they_show(small: InProcessBackend) -> None:
+    items = stratified_sample(load_eval_set("eval"), per_group=1, seed=5)[:2]
+    timing = compare_constrained_timing(small, items, label="small", repeats=3, max_tokens=24)
+    frame = timing.frame()
+    assert list(frame.index) == ["plain", "constrained"] and (frame["repeats"] == 3).all()
+    assert timing.e2e_ms["plain"].n == 3 and timing.ms_per_token["constrained"].median > 0
+    sentences = timing.sentences()
+    assert sentences[0].startswith("small: Per output token") and "output tokens" in sentences[-1]
+
+
+def test_task_leaders_name_the_best_side_per_task_and_whether_the_lead_is_clear() -> None:
+    ids = [f"i{n}" for n in range(20)]
+    results = [_result("trained", i, "classify", n < 18) for n, i in enumerate(ids)]
+    results += [_result("generic", i, "classify", n < 4) for n, i in enumerate(ids)]
+    results += [_result("generic", i, "extract", n < 2) for n, i in enumerate(ids[:3])]
+    results += [_result("trained", i, "extract", n < 1) for n, i in enumerate(ids[:3])]
+    classify, extract = task_leaders(results)
+    assert classify.startswith("classify: trained leads with 18/20") and "a clear lead" in classify
+    assert extract.startswith("extract: generic leads with 2/3") and "not a clear lead" in extract
+    assert task_leaders(results, constrained=True) == []

@@ -77,3 +77,33 @@ def test_latency_figure() -> None:
     ]
     fig = plot_latency_budget(budgets)
     assert len(fig.axes[0].patches) == 4 * len(budgets)
+
+
+def test_a_served_model_slows_with_concurrency_without_bound_and_queues_past_its_cache() -> None:
+    """The capacity model (course.economics.capacity): one stream 100 tok/s, an aggregate ceiling of 2,000
+    tok/s, 32 streams in the KV cache. Slowdown is 1 + (c - 1)·100/2000: 1.75 at 16, 2.55 at 32; beyond 32
+    requests wait for whole rounds, so the longest answer within a target keeps shrinking."""
+    from course.economics.capacity import assumed_capacity
+
+    cap = assumed_capacity(label="8B", gpu="H100 80GB", prefill_tokens_per_s=20_000, decode_tokens_per_s=2000,
+                           decode_tokens_per_s_one_stream=100)  # fmt: skip
+    cap = type(cap)(**{**cap.__dict__, "max_streams": 32})
+    served = Deployment.from_capacity(cap, network_rtt_s=0.002)
+    assert served.slowdown(1) == 1 and served.slowdown(16) == pytest.approx(1.75)
+    assert served.slowdown(32) == pytest.approx(2.55) and served.slowdown(64) == pytest.approx(2.55)
+    assert cap.aggregate_decode_tokens_per_s(32) == pytest.approx(32 / (1 / 100 + 31 / 2000))
+    one = latency_budget(served, prompt_tokens=800, output_tokens=150, concurrency=32)
+    two_rounds = latency_budget(served, prompt_tokens=800, output_tokens=150, concurrency=64)
+    assert one.queue_s == 0 and two_rounds.queue_s == pytest.approx(one.prefill_s + one.decode_s)
+    longest = [
+        max_output_tokens_within(served, prompt_tokens=800, target_s=3.0, concurrency=c)
+        for c in (1, 16, 64, 256)
+    ]
+    assert (
+        longest == sorted(longest, reverse=True)
+        and longest[0] > 1.5 * longest[1] > 0
+        and longest[-1] < longest[2]
+    )
+    with pytest.raises(ConfigError, match="one-stream"):
+        Deployment.from_capacity(assumed_capacity(label="x", gpu="H100 80GB", prefill_tokens_per_s=1,
+                                                  decode_tokens_per_s=1), network_rtt_s=0)  # fmt: skip

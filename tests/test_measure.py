@@ -302,7 +302,7 @@ def test_sweep_against_llama_cpp_server_gives_each_thread_its_own_client(embedde
     from course.backends.loopback import llama_cpp_server
 
     made = []
-    with llama_cpp_server(embedded_paths["Q8_0"], n_threads=2) as srv:
+    with llama_cpp_server(embedded_paths["Q8_0"]) as srv:  # COURSE_THREADS: one per worker under make test
 
         def factory():
             made.append(srv.backend())
@@ -329,7 +329,7 @@ def test_sweep_against_llama_server_overlaps_requests(embedded_paths) -> None:
     if not llama_server_available():
         pytest.skip("llama-server is not built (make llama-server)")
 
-    with llama_server(embedded_paths["Q8_0"], parallel=4, n_threads=2) as srv:
+    with llama_server(embedded_paths["Q8_0"], parallel=4) as srv:  # COURSE_THREADS
         result = sweep_concurrency(
             srv.backend, levels=(1, 4), requests_per_level=4,
             options=GenerationOptions(max_tokens=16, ignore_eos=True), progress=False,

@@ -20,22 +20,24 @@ from fixtures_servers import lcs_server  # noqa: F401 - a fixture
 from course.__main__ import main
 from course.backends.base import GenerationOptions
 from course.backends.inprocess import InProcessBackend
-from course.economics.costs import ApiPlan, SelfHostSetup, break_even, usd_per_mtok_self_hosted
-from course.economics.prices import api_price, gpu_rate
+from course.economics.costs import break_even
+from course.economics.prices import api_price
+from course.economics.selfhost import quote_self_host
 from course.environment import machine_info
 from course.errors import ConfigError
 from course.evals import load_eval_set, run_eval, stratified_sample
-from course.labs.headline import lab01_headline, lab02_headline, lab03_headline, lab04_headline, quality_sides
+from course.labs.headline import (
+    lab01_headline,
+    lab02_headline,
+    lab03_headline,
+    lab04_headline,
+    lab04_record,
+    quality_sides,
+)
 from course.labs.results import Lab05Headline, Lab06Headline, lab_file, read_headlines, save_headline
 from course.measure import load_prompts, run_workload, sweep_concurrency
 from course.measure.quant_compare import compare_quants
-from course.measure.roofline import (
-    bytes_per_token,
-    gpu_bandwidth,
-    measure_bandwidth_gb_s,
-    roofline,
-    scaled_tokens_per_s,
-)
+from course.measure.roofline import bytes_per_token, measure_bandwidth_gb_s, roofline
 from course.memo import (
     build_memo,
     framework_answers,
@@ -48,13 +50,13 @@ from course.memo import (
 )
 from course.memo.cost import api_plan, self_host_setup, volume_cost
 from course.memo.numbers import duration, rate, usd
+from course.memo.provenance import demonstration_reasons, is_course_model, params_billion, provenance_rows
 from course.memo.verdict import Evidence, headline
-from course.models.catalogue import find_model
 from course.teaching.decision import FlowAnswers, MatrixScores, compare_frameworks
 
 OPTIONS = GenerationOptions(max_tokens=8, temperature=0.0, ignore_eos=True)
-SECTIONS = ("Recommendation", "Missing inputs", "Workload", "Latency and throughput", "Quality and cost",
-            "Framework scores", "Caveats", "Machine and dates")  # fmt: skip
+SECTIONS = ("Recommendation", "Missing inputs", "What each input is", "Workload", "Latency and throughput",
+            "Quality and cost", "Framework scores", "Caveats", "Machine and dates")  # fmt: skip
 ANSWERS = {
     "workload": "ticket triage for the memo test",
     "flow": FlowAnswers(
@@ -98,31 +100,20 @@ def results(tmp_path_factory, local_backend: InProcessBackend, embedded_paths, l
         bytes_per_token=bytes_per_token(embedded_paths["Q8_0"]),
         measured_tokens_per_s=lab01.decode_tokens_per_s,
     )
-    ratio = min(max(measured.ratio, 0.3), 0.8)
-    assumed = roofline(bandwidth_gb_s=measured.bandwidth_gb_s, bytes_per_token=measured.bytes_per_token,
-                       measured_tokens_per_s=ratio * measured.roof_tokens_per_s)  # fmt: skip
-    served, rate_h100 = find_model("llama-3.1-8b-q4km"), gpu_rate("H100 80GB", provider="lambda")
-    gpu_tok_s = scaled_tokens_per_s(
-        assumed, gpu_bandwidth_gb_s=gpu_bandwidth("H100 80GB").memory_bandwidth_gb_s,
-        model_bytes_per_token=served.file_size_gb * 1e9, batching_gain=4.0,
-    )  # fmt: skip
     frame = local_run.frame
     input_share = frame["prompt_tokens"].sum() / (frame["prompt_tokens"].sum() + frame["output_tokens"].sum())
-    plan = ApiPlan.from_price(price, input_share=float(input_share))
-    setup = SelfHostSetup.from_gpu(rate_h100, throughput_tokens_per_s=gpu_tok_s, utilisation=0.5,
-                                   engineering_hours_per_month=20, staff_usd_per_hour=100)  # fmt: skip
-    even = break_even(plan, setup)
-    self_usd = usd_per_mtok_self_hosted(usd_per_hour=2.99, tokens_per_s=gpu_tok_s, utilisation=0.5)
-    record = {
-        "embedded_decode_tok_s": lab01.decode_tokens_per_s, "gpu": "H100 80GB", "gpu_provider": "lambda",
-        "gpu_usd_per_hour": rate_h100.usd_per_hour_on_demand, "served_model": served.name,
-        "batching_gain": 4.0, "utilisation": 0.5, "gpu_aggregate_tok_s": gpu_tok_s,
-        "self_usd_per_mtok": self_usd, "api_model": "gpt-4.1",
-        "api_blended_usd_per_mtok": plan.blended_usd_per_mtok,
-        "break_even_tokens_per_day": even.tokens_per_day, "break_even_reason": even.reason,
-        "engineering_hours_per_month": 20, "staff_usd_per_hour": 100, "roofline_ratio": measured.ratio,
-        "api_price_as_of": str(price.as_of), "gpu_price_as_of": str(rate_h100.as_of),
-    }  # fmt: skip
+    # lab 04 prices the GPU from published throughput (course.economics.selfhost), at this machine's mix
+    quote = quote_self_host(
+        "llama-3.1-8b", "H100 80GB", utilisation=0.5, input_share=float(input_share), gpu_provider="lambda"
+    )
+    setup = quote.setup(staff_hours_per_month=20, staff_usd_per_hour=100)
+    record = lab04_record(
+        quote,
+        setup=setup,
+        measured_decode_tokens_per_s=lab01.decode_tokens_per_s,
+        roofline_ratio=measured.ratio,
+    )
+    self_usd = quote.usd_per_mtok
     save("04", lab04_headline(record))
 
     items = stratified_sample(load_eval_set("eval"), per_group=1, seed=0)
@@ -169,7 +160,7 @@ def test_the_memo_shows_the_measured_figures_and_names_the_lab_not_run(results: 
 def test_the_memo_rebuilds_lab04_cost_model_and_prices_the_learners_volume(results: Path) -> None:
     inputs = load_inputs(results)
     lab04 = inputs.results.headline("04")
-    assert lab04.break_even_tokens_per_day is not None  # GPT-4.1's price: a break-even exists
+    assert lab04.break_even_tokens_per_day is not None  # a frontier API's price: a break-even exists
     rebuilt = break_even(api_plan(lab04), self_host_setup(lab04))
     assert rebuilt.tokens_per_day == pytest.approx(lab04.break_even_tokens_per_day)
     at = volume_cost(lab04, ANSWERS["flow"].tokens_per_day)
@@ -330,3 +321,38 @@ def test_the_command_writes_the_memo_and_lists_what_is_missing(results: Path, tm
     with pytest.raises(SystemExit) as help_exit:
         main(["memo", "--help"])
     assert help_exit.value.code == 0 and "Exit status" in capsys.readouterr().out
+
+
+def test_course_models_and_the_stand_in_give_a_demonstration_not_a_recommendation(results: Path) -> None:
+    """The offline defaults (the course's small model, the stand-in): the memo shows the method and says what
+    to rerun; every input is labelled by kind."""
+    inputs = load_inputs(results)
+    reasons = demonstration_reasons(inputs.results)
+    assert any("course's small model" in r for r in reasons) and any("stand-in" in r for r in reasons)
+    top = build_memo(inputs).sections[0].blocks[0].text
+    assert top.startswith("**Demonstration: no recommendation.**")
+    assert "COURSE_MODEL" in top and "OPENAI_API_KEY" in top and "for now" not in top
+    kinds = {row.input: row.kind for row in provenance_rows(inputs.results)}
+    assert kinds["lab 04: GPU throughput (prefill, decode)"] == "published figure"
+    assert kinds["lab 01: one stream's decode speed"] == "your measurement"
+    assert kinds["lab 05: accuracy and cost per correct answer, local side"] == "course model / stand-in"
+    assert kinds["lab 05: accuracy and cost per correct answer, API side"] == "course model / stand-in"
+
+
+def test_a_real_model_and_a_real_api_lift_the_demonstration(results: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "results"
+    shutil.copytree(results, folder)
+    saved = read_headlines(folder)
+    real_local = saved.headline("05").model_copy(update={"local_model": "Meta-Llama-3.1-8B-Instruct-Q4_K_M"})
+    save_headline("05", real_local, mode="real API", machine=saved.labs["05"].machine, folder=folder)
+    inputs = load_inputs(folder)
+    assert demonstration_reasons(inputs.results) == []
+    assert not build_memo(inputs).sections[0].blocks[0].text.startswith("**Demonstration")
+
+
+def test_model_sizes_are_read_from_names() -> None:
+    assert params_billion("SmolLM2-135M-Instruct-Q8_0") == pytest.approx(0.135)
+    assert params_billion("Meta-Llama-3.1-8B-Instruct-Q4_K_M") == 8
+    assert params_billion("qwen2.5-0.5b-instruct-q4_k_m") == 0.5
+    assert is_course_model("tinychat-q8_0") and is_course_model("SmolLM2-135M-Instruct")
+    assert not is_course_model("Meta-Llama-3.1-8B-Instruct-Q4_K_M")

@@ -1,4 +1,4 @@
-"""Seed 004's phased migration as a plan, walked week by week through a quality gate."""
+"""Article 004's phased migration as a plan, walked week by week through a quality gate."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A recorded day replayed through seed 004's migration (course/routing/migration_replay.py) and its figure.
+"""A recorded day replayed through article 004's migration (course/routing/migration_replay.py), and its
+figure.
 
 The day is built from routed records whose outcomes are set per item, so every gate decision below can be
 checked by hand; lab 06's notebook (tests/test_notebooks.py) replays a day measured on the real models.
@@ -179,3 +180,33 @@ def test_the_figure_has_share_quality_and_cost() -> None:
     assert "router" in fig.axes[1].get_legend().get_texts()[0].get_text()
     frame = replay.frame()
     assert list(frame["window"]) == list(range(1, 13)) and isinstance(frame.loc[0, "reasons"], str)
+
+
+def test_a_path_that_costs_more_at_equal_quality_does_not_advance() -> None:
+    """The gate includes cost: the router here answers as well as the API on every request, but its local
+    model is priced at 20 times the API per token, so each escalation pays twice; it holds, saying why."""
+    dear = SidePrices(local_usd_per_mtok=20.0, api_usd_per_mtok_input=0.4, api_usd_per_mtok_output=1.6)
+    outcomes = [("local", RIGHT)] * 4 + [("api", RIGHT)] * 4 + [("api", WRONG)] * 2
+    router = [
+        routed_request(
+            Decision(route, "kept" if route == "local" else "escalated", ""),  # type: ignore[arg-type]
+            request_id=f"item-{n}",
+            policy="router",
+            local=Answer(text, 0.01, 100, 8, correct=text == RIGHT),
+            api=Answer(text, 0.2, 100, 8, correct=text == RIGHT) if route == "api" else None,
+            schema=SCHEMAS["classify"],
+            prices=dear,
+        )
+        for n, (route, text) in enumerate(outcomes)
+    ]
+    day = record_day(router, API, n_requests=3000, seed=0)
+    replay = replay_migration(day, open_label="dear router", window_h=2.0, min_judged=50, seed=0)
+    judged = [w for w in replay.windows if w.quality_open is not None]
+    assert judged and all(w.quality_open == pytest.approx(w.quality_api) for w in judged)
+    assert all(w.cost_ratio_open is not None and w.cost_ratio_open > 1 for w in judged)
+    assert replay.final_step.phase == "shadow" and {w.action for w in judged} == {"hold"}
+    assert all("does not advance" in w.reasons[-1] for w in judged)
+    cheap = replay_migration(record_day(AS_GOOD, API, n_requests=3000, seed=0), window_h=2.0, min_judged=50)
+    assert cheap.final_step.phase != "shadow"  # the same answers at the lower price do move on
+    with pytest.raises(ConfigError, match="max_cost_ratio"):
+        replay_migration(day, max_cost_ratio=0)

@@ -69,8 +69,8 @@ def test_lookups_accept_ids_and_readable_names_in_any_case(snap: prices.PriceSna
     assert snap.api("GPT-4o").model == "gpt-4o"
     assert snap.api("claude sonnet 4.5").model == "claude-sonnet-4-5"
     assert snap.gpu("a10g").gpu == "A10G 24GB"
-    assert snap.gpu("A100 80GB", provider="GCP").usd_per_hour(spot=True) < snap.gpu(
-        "A100 80GB", provider="gcp"
+    assert snap.gpu("A100 80GB", provider="DataCrunch").usd_per_hour(spot=True) < snap.gpu(
+        "A100 80GB", provider="datacrunch"
     ).usd_per_hour(spot=False)
 
 
@@ -146,7 +146,7 @@ BAD_FILES: dict[str, tuple[Callable[[dict[str, Any]], None], tuple[str, ...]]] =
         ("context_window_tokens", "missing"),
     ),
     "cached above input": (lambda d: _api_row(d, usd_per_mtok_cached_input=99.0), ("cached", "swapped")),
-    "bad status": (lambda d: _api_row(d, status="retired"), ("status", "current, legacy")),
+    "bad status": (lambda d: _api_row(d, status="gone"), ("status", "current, deprecated, retired, legacy")),
     "fractional window": (
         lambda d: _api_row(d, context_window_tokens=1.5),
         ("context_window_tokens", "whole"),
@@ -209,14 +209,15 @@ def test_a_future_date_is_refused_by_the_refresh_not_by_loading(tmp_path: Path) 
     target.parent.mkdir()
     target.write_text("the old file")
     with pytest.raises(DataError) as info:
-        write_checked(data, target, today=date(2026, 12, 2))
+        write_checked(data, target, today=date.fromisoformat(_bundled()["snapshot"]))
     text = str(info.value)
     assert (
         "prices.json" in text and "api_prices[2].as_of" in text and "after today" in text and info.value.fix
     )
     assert target.read_text() == "the old file" and list(target.parent.iterdir()) == [target]
-    write_checked(_bundled(), target, today=date(2026, 12, 2))  # the bundled file: nothing after its day
-    assert prices.load_prices(target).snapshot == date(2026, 12, 2)
+    bundled_day = date.fromisoformat(_bundled()["snapshot"])
+    write_checked(_bundled(), target, today=bundled_day)  # the bundled file: nothing after its day
+    assert prices.load_prices(target).snapshot == bundled_day
 
 
 # --- the refresh from genai-prices (python -m course prices refresh) --------------------------------

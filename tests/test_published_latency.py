@@ -18,7 +18,7 @@ def test_rows_are_dated_sourced_and_say_how_sure_they_are() -> None:
     for r in rows:
         assert 0 < r.ttft_s < 10 and 0 < r.output_tokens_per_s < 2000
         assert r.source.startswith("https://") and r.as_of.year >= 2024
-        assert "not checked" in r.note  # written offline: the row says so
+        assert r.quote or r.unverified  # each row says how sure it is: its source's words, or why not
 
 
 def test_table_has_units_in_its_columns() -> None:

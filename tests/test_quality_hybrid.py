@@ -12,7 +12,7 @@ from course.errors import ConfigError
 
 
 def test_cost_per_correct_answer_by_hand() -> None:
-    # seed 003 (2026-06-24): fine-tuned Mistral 7B 84%, GPT-4o 89% at 6x the price per request
+    # article 003 (2026-06-24): fine-tuned Mistral 7B 84%, GPT-4o 89% at 6x the price per request
     small = quality_cost("fine-tuned 7B", usd_per_request=0.001, accuracy=0.84)
     big = quality_cost("GPT-4o", usd_per_request=0.006, accuracy=0.89)
     assert small.usd_per_correct_answer == pytest.approx(0.001 / 0.84)

@@ -22,7 +22,7 @@ from course.measure.roofline import (
     measure_bandwidth_gb_s,
     measure_decode_tokens_per_s,
     roofline,
-    scaled_tokens_per_s,
+    scaled_decode_tokens_per_s,
 )
 
 
@@ -32,11 +32,15 @@ def test_roofline_ratio_is_measured_over_bandwidth_per_token() -> None:
     assert r.ratio == pytest.approx(0.5)
 
 
-def test_scaling_keeps_the_ratio_and_multiplies_by_the_batching_gain() -> None:
+def test_scaling_keeps_the_ratio_for_one_stream_and_splits_weights_over_gpus() -> None:
     r = roofline(bandwidth_gb_s=20.0, bytes_per_token=50_000_000, measured_tokens_per_s=200.0)
-    # an H100-like 3350 GB/s on a 5 GB model: roof 670 tok/s, half of it, times 4
-    assert scaled_tokens_per_s(r, gpu_bandwidth_gb_s=3350, model_bytes_per_token=5e9, batching_gain=4) == (
-        pytest.approx(0.5 * 670 * 4)
+    # an H100-like 3350 GB/s on a 5 GB model: roof 670 tok/s, half of it; no batching multiplier any more
+    # (many streams come from published measurements: course.economics.capacity)
+    assert scaled_decode_tokens_per_s(r, gpu_bandwidth_gb_s=3350, model_bytes_per_token=5e9) == pytest.approx(
+        0.5 * 670
+    )
+    assert scaled_decode_tokens_per_s(r, gpu_bandwidth_gb_s=3350, model_bytes_per_token=5e9, gpus=2) == (
+        pytest.approx(0.5 * 670 * 2)
     )
 
 
@@ -53,11 +57,11 @@ def test_usd_per_mtok_is_hourly_price_over_tokens_per_hour() -> None:
         lambda: roofline(bandwidth_gb_s=0, bytes_per_token=1, measured_tokens_per_s=1),
         lambda: usd_per_mtok_self_hosted(usd_per_hour=1, tokens_per_s=1, utilisation=0),
         lambda: usd_per_mtok_self_hosted(usd_per_hour=1, tokens_per_s=0, utilisation=0.5),
-        lambda: scaled_tokens_per_s(
+        lambda: scaled_decode_tokens_per_s(
             roofline(bandwidth_gb_s=1, bytes_per_token=1, measured_tokens_per_s=1),
             gpu_bandwidth_gb_s=1,
             model_bytes_per_token=1,
-            batching_gain=0.5,
+            gpus=0,
         ),
         lambda: measure_bandwidth_gb_s(buffer_mib=1),
     ],
@@ -111,7 +115,7 @@ def test_a_bandwidth_row_without_a_date_is_refused(tmp_path: Path) -> None:
 
 
 def test_decode_speed_and_bytes_of_the_real_embedded_model(embedded_paths: dict[str, Path]) -> None:
-    with InProcessBackend(embedded_paths["F16"], n_threads=2) as backend:
+    with InProcessBackend(embedded_paths["F16"]) as backend:
         tok_s = measure_decode_tokens_per_s(backend, n_tokens=16, repeats=1)
     assert tok_s > 1
     n_bytes = bytes_per_token(embedded_paths["F16"])

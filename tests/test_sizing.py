@@ -1,4 +1,4 @@
-"""GPU memory = parameters × bits ÷ 8 + KV cache + overhead, and seed 003's 2 GB/billion rule."""
+"""GPU memory = parameters × bits ÷ 8 + KV cache + overhead, and article 003's 2 GB/billion rule."""
 
 from __future__ import annotations
 

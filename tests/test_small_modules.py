@@ -44,7 +44,7 @@ def test_weights_memory_formula_and_the_source_003_slip():
     eight_b = SYNTHETIC_SHAPES["llama-8b"]
     assert weights_gb(params=eight_b.n_params, bits_per_weight=16) == pytest.approx(16.06, abs=0.01)
     four_bit = weights_gb(params=1e9, bits_per_weight=4)
-    assert four_bit == 0.5  # seed 003's "2 GB per billion at 4-bit" is the 16-bit figure
+    assert four_bit == 0.5  # article 003's "2 GB per billion at 4-bit" is the 16-bit figure
     # Llama 3.1 8B: 32 layers × 8 KV heads × 128 dims × 2 (K,V) × 2 bytes = 128 KiB per token
     assert kv_cache_gb(eight_b, n_ctx=1) * 1e9 == 131072
     with pytest.raises(ValueError):
@@ -63,7 +63,7 @@ def test_show_stream_prints_text_then_timing(local_backend, capsys):
 
 
 def test_compare_quants_measures_each_file(embedded_paths):
-    table = compare_quants(("Q8_0", "Q4_0"), speed_tokens=16, repeats=1, n_threads=2)
+    table = compare_quants(("Q8_0", "Q4_0"), speed_tokens=16, repeats=1)  # COURSE_THREADS
     assert list(table.index) == ["Q8_0", "Q4_0"]
     assert table.loc["Q8_0", "file_size_mb"] > table.loc["Q4_0", "file_size_mb"]
     assert (table["decode_tokens_per_s"] > 0).all() and (table["ttft_s"] > 0).all()

@@ -1,4 +1,4 @@
-"""Three seed claims that flip with the self-hosted throughput assumption."""
+"""Three article claims that flip with the self-hosted throughput assumption."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def test_throughput_decides_the_conclusions() -> None:
     # at 400 tokens/s the 70-80% saving at 100M/day does not appear; batched it does (against GPT-5 too)
     assert not slow[1].holds and not slow[2].holds
     assert fast[1].holds and fast[2].holds
-    # seed 002: at 400 tokens/s an H100 never beats GPT-5; batched it pays, but far above 50M/month
+    # article 002: at 400 tokens/s an H100 never beats GPT-5; batched it pays, but far above 50M/month
     assert "never" in slow[0].result and "pays from" in fast[0].result
     assert not slow[0].holds and not fast[0].holds
 

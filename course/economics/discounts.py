@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from course.datafiles import Day, Source, Text, data_row, load_rows, problem
+from course.datafiles import Day, Fact, Source, Text, data_row, load_rows, problem
 from course.economics.costs import ApiPlan, SelfHostSetup
 from course.errors import ConfigError
 
@@ -21,7 +21,7 @@ ShareOff = Annotated[float, Field(ge=0, lt=1)]
 
 
 @data_row
-class Discount:
+class Discount(Fact):
     """A discount off list price on one side (a row of ``course/data/discounts.json``)."""
 
     side: Side
@@ -31,6 +31,9 @@ class Discount:
     condition: Text
     as_of: Day
     source: Source
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
     @model_validator(mode="after")
     def _low_then_high(self) -> Discount:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from course.datafiles import Day, Source, Text, data_row, load_rows
+from course.datafiles import Day, Fact, Source, Text, data_row, load_rows
 from course.errors import ConfigError
 
 
@@ -91,7 +91,7 @@ def routed_by_difficulty(
 
 
 @data_row
-class RouterOption:
+class RouterOption(Fact):
     """A router product (or building your own), as its own pages describe it."""
 
     name: Text
@@ -99,6 +99,9 @@ class RouterOption:
     you_keep: Text
     as_of: Day
     source: Source
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 def router_options() -> tuple[RouterOption, ...]:

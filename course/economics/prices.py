@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, model_validator
 
 from course.data import DATA_DIR
-from course.datafiles import FILE_CONFIG, Day, HttpsUrl, data_row, load_data, problem
+from course.datafiles import FILE_CONFIG, Day, Fact, HttpsUrl, data_row, load_data, problem
 from course.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -42,7 +42,12 @@ _MAX_USD_PER_MTOK = 1_000.0
 _MAX_USD_PER_GPU_HOUR = 200.0
 _REFRESH_HINT = "See docs/refresh-prices.md for the format and how to refresh the snapshot."
 
-Status = Literal["current", "legacy"]
+#: current: callable, no shutdown announced; deprecated: a shutdown is announced (retires_on), or the provider
+#: calls it deprecated; retired: shut down; legacy: a past price, kept so the source articles' figures
+#: can be reproduced (its model's lifecycle is in retires_on). The statuses and their dates come from the
+#: course's lifecycle table, course/data/model_lifecycle.json (course.economics.lifecycle).
+Status = Literal["current", "deprecated", "retired", "legacy"]
+STATUSES: tuple[Status, ...] = ("current", "deprecated", "retired", "legacy")
 
 # --- field types: each checks one kind of value and says how to fix it ---------------------------
 # A bad value raises course.datafiles.problem(...); course.datafiles.load_data turns the first error
@@ -64,8 +69,21 @@ def _flag(value: Any) -> bool:
 
 
 def _status(value: Any) -> str:
-    if value not in ("current", "legacy"):
-        raise _bad(f"is {value!r}.", "Use one of: current, legacy.")
+    if value not in STATUSES:
+        raise _bad(f"is {value!r}.", f"Use one of: {', '.join(STATUSES)}.")
+    return value
+
+
+#: the parts a reference API model plays in the course's comparisons (lessons, labs, calculators, memo):
+#: "frontier", a flagship a team compares against; "frontier-small", a small, cheap frontier model.
+#: Which rows play them is data (the ``role`` field of course/data/prices.json), read by reference_models().
+ReferenceRole = Literal["frontier", "frontier-small"]
+REFERENCE_ROLES: tuple[ReferenceRole, ...] = ("frontier", "frontier-small")
+
+
+def _role(value: Any) -> str | None:
+    if value is not None and value not in REFERENCE_ROLES:
+        raise _bad(f"is {value!r}.", f"Use one of: {', '.join(REFERENCE_ROLES)}, or leave it out.")
     return value
 
 
@@ -124,8 +142,13 @@ Gigabytes = Annotated[float, BeforeValidator(_checked(_vram_problem))]
 
 
 @data_row
-class ApiPrice:
-    """List price of one model behind one provider's API (USD per 1M tokens), checked on creation."""
+class ApiPrice(Fact):
+    """List price of one model behind one provider's API (USD per 1M tokens), checked on creation.
+
+    ``source`` is where the price was read (the genai-prices package for refreshed rows, else the
+    provider's page), ``pricing_page`` the provider's own page; ``retires_on`` and ``lifecycle_source``
+    say when the provider shuts the model down and which deprecation page says so.
+    """
 
     provider: Text
     model: Text  # the id the provider's API takes
@@ -139,6 +162,35 @@ class ApiPrice:
     as_of: Day
     source: HttpsUrl
     notes: Text = ""
+    retires_on: Day | None = None  # the day the provider shuts the model down (or did)
+    lifecycle_source: HttpsUrl | None = None  # the provider's deprecation page that gives retires_on
+    pricing_page: HttpsUrl | None = None  # the provider's pricing page, when source is not it
+    role: Annotated[ReferenceRole | None, BeforeValidator(_role)] = None  # see reference_models()
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
+
+    @model_validator(mode="after")
+    def _lifecycle_is_sourced(self) -> ApiPrice:
+        if self.status in ("deprecated", "retired") and self.lifecycle_source is None:
+            raise problem(
+                f"is missing for a {self.status} model.",
+                "Give the provider's deprecation page (course/data/model_lifecycle.json has it).",
+                field="lifecycle_source",
+            )
+        if self.status == "retired" and self.retires_on is None:
+            raise problem(
+                "is missing for a retired model.",
+                "Give the day the provider shut it down (course/data/model_lifecycle.json).",
+                field="retires_on",
+            )
+        if self.status == "current" and self.retires_on is not None:
+            raise problem(
+                f"is {self.retires_on.isoformat()}, but status is 'current'.",
+                "A model with an announced shutdown is 'deprecated' (or 'retired' once the day has passed).",
+                field="retires_on",
+            )
+        return self
 
     @model_validator(mode="after")
     def _cached_is_a_discount(self) -> ApiPrice:
@@ -153,7 +205,7 @@ class ApiPrice:
 
 
 @data_row
-class GpuRate:
+class GpuRate(Fact):
     """Rental rate of one GPU at one provider (USD per GPU-hour), checked on creation."""
 
     provider: Text
@@ -165,6 +217,10 @@ class GpuRate:
     as_of: Day
     source: HttpsUrl
     notes: Text = ""
+    pricing_page: HttpsUrl | None = None  # the provider's own page, when source is a copy of it
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
     def usd_per_hour(self, *, spot: bool = False) -> float:
         """The on-demand rate, or the spot rate when ``spot`` (error if the provider has none)."""
@@ -247,6 +303,36 @@ def api_price(model: str, *, provider: str | None = None) -> ApiPrice:
 def gpu_rate(gpu: str, *, provider: str | None = None) -> GpuRate:
     """Look ``gpu`` up in the bundled snapshot."""
     return load_prices().gpu(gpu, provider=provider)
+
+
+def reference_models(
+    role: ReferenceRole | None = None, *, snapshot: PriceSnapshot | None = None
+) -> tuple[ApiPrice, ...]:
+    """The API models the course compares against, in the snapshot's order: every row with a ``role``
+    (or only ``role``'s), leaving out models already retired or kept only as a past price.
+
+    Lessons, labs, calculators and the memo pick their API models here, never by name, so that when a
+    provider retires a model the refreshed snapshot's roles move every comparison to its successor.
+    """
+    if role is not None and role not in REFERENCE_ROLES:
+        raise ConfigError(f"Unknown role {role!r}.", fix=f"Use one of: {', '.join(REFERENCE_ROLES)}.")
+    snap = snapshot or load_prices()
+    return tuple(
+        r
+        for r in snap.api_prices
+        if r.role is not None and (role is None or r.role == role) and r.status not in ("retired", "legacy")
+    )
+
+
+def reference_model(role: ReferenceRole = "frontier", *, snapshot: PriceSnapshot | None = None) -> ApiPrice:
+    """The first model that plays ``role`` (see :func:`reference_models`)."""
+    found = reference_models(role, snapshot=snapshot)
+    if not found:
+        raise ConfigError(
+            f"No current API model has the role {role!r} in the price snapshot.",
+            fix=f'Set "role": "{role}" on a current row of course/data/prices.json (docs/refresh-prices.md).',
+        )
+    return found[0]
 
 
 def api_prices_frame(snapshot: PriceSnapshot | None = None) -> pd.DataFrame:

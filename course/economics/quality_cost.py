@@ -1,7 +1,7 @@
 """Cost per correct answer: price tokens only after quality is measured.
 
 A cheaper model that is wrong more often can cost more per *useful* answer, and every wrong answer
-has a cost of its own (a human fixes it, a customer leaves). Seed 004 (2026) calls the monitoring
+has a cost of its own (a human fixes it, a customer leaves). Article 004 (2026) calls the monitoring
 form of this "cost per quality point": monthly cost divided by the quality score.
 """
 
@@ -49,7 +49,7 @@ def quality_cost(
 
 
 def usd_per_quality_point(usd_per_month: float, quality_score: float) -> float:
-    """Seed 004's monitoring ratio: monthly cost ÷ quality score (score in points, e.g. 0-100)."""
+    """Article 004's monitoring ratio: monthly cost ÷ quality score (score in points, e.g. 0-100)."""
     if quality_score <= 0 or not math.isfinite(quality_score):
         raise ConfigError(f"quality_score is {quality_score!r}.", fix="Pass a score above 0.")
     if usd_per_month < 0 or not math.isfinite(usd_per_month):

@@ -1,6 +1,6 @@
 """GPU memory for serving a model: weights (parameters × bits ÷ 8) plus the KV cache plus runtime overhead.
 
-Built on :mod:`course.models.memory`. Also checks seed 003's rule of thumb ("roughly 2GB of VRAM per
+Built on :mod:`course.models.memory`. Also checks article 003's rule of thumb ("roughly 2GB of VRAM per
 billion parameters at 4-bit quantization", 2026-05), which is the 16-bit figure: 4-bit weights take
 about 0.5-0.6 GB per billion parameters.
 """
@@ -39,7 +39,7 @@ PRECISIONS: dict[str, float] = {
     "Q8_0": BITS_PER_WEIGHT["Q8_0"],
     "Q4_K_M": BITS_PER_WEIGHT["Q4_K_M"],
 }
-SOURCE_003_GB_PER_BILLION = 2.0  # seed 003's rule of thumb, said to hold "at 4-bit quantization"
+SOURCE_003_GB_PER_BILLION = 2.0  # article 003's rule of thumb, said to hold "at 4-bit quantization"
 DEFAULT_OVERHEAD_GB = 1.5  # assumption: CUDA context, activations, runtime buffers; measure with nvidia-smi
 
 

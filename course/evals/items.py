@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,9 +80,18 @@ class EvalItem:
     expected: dict[str, Any] = field(hash=False)
     split: str = "eval"
 
-    def messages(self) -> list[Message]:
-        """The chat the model is sent: the task's instruction line, then the input."""
-        return [{"role": "user", "content": INSTRUCTIONS[self.task] + self.input}]
+    def messages(self, *, shots: Sequence[EvalItem] = ()) -> list[Message]:
+        """The chat the model is sent: the task's instruction line, then the input.
+
+        ``shots`` (worked examples, :func:`few_shot_examples`) go first as earlier turns of the chat, each
+        the same instruction and its right answer: how a *generic* model is shown the format it must
+        follow. The course's task-trained models need none (they learned the format).
+        """
+        turns: list[Message] = []
+        for shot in shots:
+            turns.append({"role": "user", "content": INSTRUCTIONS[shot.task] + shot.input})
+            turns.append({"role": "assistant", "content": shot.answer_text()})
+        return [*turns, {"role": "user", "content": INSTRUCTIONS[self.task] + self.input}]
 
     def answer_text(self) -> str:
         """The right answer as the course models were trained to write it (compact JSON)."""
@@ -100,6 +111,22 @@ def load_eval_set(split: Split = "eval") -> list[EvalItem]:
     if split not in ("train", "eval"):
         raise EvalSetError(f"Unknown split {split!r}.", fix='Use "eval" (scored by the labs) or "train".')
     return load_items(_data_dir() / f"{split}.jsonl")
+
+
+@cache
+def _train_split() -> tuple[EvalItem, ...]:
+    return tuple(load_eval_set("train"))
+
+
+def few_shot_examples(task: str, n: int = 2) -> tuple[EvalItem, ...]:
+    """``n`` worked examples for ``task``: the first easy items of the TRAIN split (never an eval item).
+
+    A generic model (SmolLM2, a real API) is shown these before each item; the same ones every time, so
+    every item is asked the same way and a server can reuse the shared prefix.
+    """
+    if task not in TASKS:
+        raise EvalSetError(f"Unknown task {task!r}.", fix=f"Use one of {', '.join(TASKS)}.")
+    return tuple(i for i in _train_split() if i.task == task and i.difficulty == "easy")[:n]
 
 
 def load_items(path: str | Path) -> list[EvalItem]:

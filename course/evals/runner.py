@@ -22,7 +22,7 @@ import pandas as pd
 
 from course.backends.base import Backend, GenerationOptions, clock
 from course.errors import ConfigError, CourseError
-from course.evals.items import EvalItem
+from course.evals.items import EvalItem, few_shot_examples
 from course.evals.scoring import score_answer
 from course.measure.summary import percentile
 
@@ -49,6 +49,7 @@ class ItemResult:
     prompt_tokens: int
     output_tokens: int
     error: str | None = None
+    shots: int = 0  # worked examples sent before the item (a generic model's prompt; 0: zero-shot)
 
 
 def run_eval(
@@ -60,12 +61,14 @@ def run_eval(
     max_tokens: int = MAX_TOKENS,
     progress: bool = True,
     on_result: Callable[[ItemResult], None] | None = None,
+    shots: int = 0,
 ) -> list[ItemResult]:
     """Send every item to ``backend`` once and score it; an item whose request fails is kept as wrong.
 
     ``constrained`` decodes every answer under its task's JSON schema; it needs a backend that
     declares ``supports_json_schema`` and is refused before anything is sent otherwise (a refusal per
-    item would be scored as a column of wrong answers).
+    item would be scored as a column of wrong answers). ``shots`` worked examples of the item's task
+    (:func:`course.evals.items.few_shot_examples`, from the train split) go before each item.
     """
     if constrained and not getattr(backend, "supports_json_schema", False):
         raise ConfigError(
@@ -77,12 +80,16 @@ def run_eval(
         )
     plain = GenerationOptions(max_tokens=max_tokens, temperature=0.0)
     by_schema: dict[str, GenerationOptions] = {}  # one checked copy of each schema
+
+    def examples(task: str) -> tuple[EvalItem, ...]:
+        return few_shot_examples(task, shots) if shots else ()
+
     results = []
     for item in _bar(items, progress, desc=label):
         error = None
         try:
             options = _schema_options(plain, item, by_schema) if constrained else plain
-            answer, e2e, ttft, n_in, n_out = _timed(backend, item, options)
+            answer, e2e, ttft, n_in, n_out = _timed(backend, item, options, examples(item.task))
         except CourseError as exc:
             answer, e2e, ttft, n_in, n_out, error = (
                 "",
@@ -96,7 +103,7 @@ def run_eval(
         result = ItemResult(
             item.id, item.task, item.difficulty, label, constrained, answer,
             s.json_valid, s.schema_ok, s.correct, s.fields_correct, s.fields_expected,
-            e2e, ttft, n_in, n_out, error,
+            e2e, ttft, n_in, n_out, error, shots,
         )  # fmt: skip
         results.append(result)
         if on_result is not None:
@@ -114,8 +121,8 @@ def _schema_options(
     return cache[key]
 
 
-def _timed(backend: Backend, item: EvalItem, options: GenerationOptions):
-    stream = backend.stream_chat(item.messages(), options=options)
+def _timed(backend: Backend, item: EvalItem, options: GenerationOptions, shots: Sequence[EvalItem] = ()):
+    stream = backend.stream_chat(item.messages(shots=shots), options=options)
     first = None
     parts = []
     for chunk in stream:
@@ -133,9 +140,9 @@ def _timed(backend: Backend, item: EvalItem, options: GenerationOptions):
 def _bar(items: Sequence[EvalItem], progress: bool, *, desc: str) -> Iterable[EvalItem]:
     if not progress:
         return items
-    from tqdm.auto import tqdm
+    from course.progress import progress_bar
 
-    return tqdm(items, desc=desc, unit="item")
+    return progress_bar(items, desc=desc, unit="item")
 
 
 def results_frame(results: Iterable[ItemResult]) -> pd.DataFrame:

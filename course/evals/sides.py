@@ -1,9 +1,15 @@
-"""The two sides a lab compares: the local model in process, and "the API".
+"""The sides a lab compares: open models run in process, and "the API".
+
+Lab 05 compares three: a **generic small open model** (SmolLM2-135M-Instruct, pretrained by Hugging Face,
+shown two worked examples of each task), the **course's task-trained model** (a few-MB model trained on the
+task's train split, asked zero-shot: it learned the format), and **the API** (:func:`open_sides`,
+:func:`api_side`).
 
 "The API" is a real OpenAI-compatible API when ``OPENAI_API_KEY`` (or ``OPENAI_BASE_URL``) is set,
-with ``COURSE_API_MODEL`` choosing the model; otherwise it is the **frontier stand-in (offline)**:
-the course's larger model served by ``llama_cpp.server`` on loopback, reached through the same
-OpenAI client code, and priced at a real API's list price so the cost columns mean something.
+with ``COURSE_API_MODEL`` choosing the model (shown the same two examples as SmolLM2: both are generic);
+otherwise it is the **frontier stand-in (offline)**: the course's larger model served by
+``llama_cpp.server`` on loopback, reached through the same OpenAI client code, asked zero-shot as it was
+trained, and priced at a real API's list price so the cost columns mean something.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ class ApiSide:
     standin: bool
     note: str
     _stack: ExitStack = field(repr=False, default_factory=ExitStack)
+    shots: int = 0  # worked examples before each item: 2 for a real (generic) API, 0 for the stand-in
 
     def close(self) -> None:
         self.backend.close()
@@ -56,7 +63,7 @@ def api_side(*, default_model: str = DEFAULT_API_MODEL, timeout_s: float = 60.0)
         except DataError:
             price = api_price(default_model)
             note = f"{model} is not in the price snapshot: priced at {price.name}'s list price instead"
-        return ApiSide(backend, f"{model} (real API)", price, standin=False, note=note)
+        return ApiSide(backend, f"{model} (real API)", price, standin=False, note=note, shots=GENERIC_SHOTS)
 
     from course.backends.loopback import llama_cpp_server
 
@@ -68,6 +75,58 @@ def api_side(*, default_model: str = DEFAULT_API_MODEL, timeout_s: float = 60.0)
         f"(list price as of {price.as_of})"
     )
     return ApiSide(server.backend(), STANDIN_LABEL, price, standin=True, note=note, _stack=stack)
+
+
+#: Worked examples a generic model is shown before each item (from the train split).
+GENERIC_SHOTS = 2
+
+
+@dataclass
+class OpenSide:
+    """An open model run in this process for a comparison: its backend, what it is, how it is prompted."""
+
+    label: str
+    backend: Backend
+    kind: str
+    shots: int
+    note: str
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def open_sides(*, generic: str | None = None, trained: str = "embedded", n_ctx: int = 1024) -> list[OpenSide]:
+    """The two open sides of lab 05: the generic model and the course's task-trained model, loaded.
+
+    ``generic`` defaults to ``COURSE_MODEL``, else SmolLM2-135M-Instruct. The generic model keeps llama.cpp's
+    prompt cache (its two worked examples are the same prefix for every item, as a server would reuse it).
+    """
+    from course.backends.inprocess import InProcessBackend
+
+    small = InProcessBackend(generic, n_ctx=n_ctx, prompt_cache=True)
+    try:
+        course_model = InProcessBackend(trained, n_ctx=512)
+    except BaseException:
+        small.close()
+        raise
+    name = small.info().model
+    return [
+        OpenSide(
+            f"{name} (generic, {GENERIC_SHOTS} examples)",
+            small,
+            "generic open model",
+            GENERIC_SHOTS,
+            f"{name}: a pretrained open model that never saw this task, shown {GENERIC_SHOTS} worked "
+            "examples of it from the train split",
+        ),
+        OpenSide(
+            "course model (task-trained)",
+            course_model,
+            "task-trained model",
+            0,
+            "the course's few-MB model trained on the task's train split (easy items), asked zero-shot",
+        ),
+    ]
 
 
 def stratified_sample(items: Sequence[EvalItem], *, per_group: int, seed: int = 0) -> list[EvalItem]:

@@ -15,9 +15,12 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from course.backends.base import BackendInfo
+from course.economics.costs import SelfHostSetup
 from course.economics.prices import ApiPrice
+from course.economics.selfhost import SelfHostQuote
 from course.errors import ConfigError
 from course.evals.runner import ItemResult
+from course.evals.stats import accuracy_interval
 from course.labs.results import (
     Lab01Headline,
     Lab02Headline,
@@ -25,8 +28,11 @@ from course.labs.results import (
     Lab04Headline,
     QualitySide,
 )
-from course.measure.runner import WorkloadResult
+from course.measure.machine_load import MachineLoad
+from course.measure.runner import RepeatedWorkloads, WorkloadResult
+from course.measure.speed import SpeedResult
 from course.measure.summary import LatencySummary
+from course.measure.sweep import RepeatedSweep
 
 Figures = TypeVar("Figures", bound=BaseModel)
 
@@ -78,6 +84,33 @@ def lab01_headline(table: pd.DataFrame, *, info: BackendInfo, quant: str = "Q8_0
     )
 
 
+def _load_fields(load: MachineLoad | None) -> dict[str, Any]:
+    return {"machine_busy": load.busy, "machine_load_note": load.describe()} if load else {}
+
+
+def lab01_speed_headline(
+    speed: SpeedResult, *, info: BackendInfo, quant: str, load: MachineLoad | None = None
+) -> Lab01Headline:
+    """Lab 01: the model you chatted with, timed with repeats (:func:`course.measure.speed.measure_speed`)."""
+    decode, ttft = speed.decode_tokens_per_s, speed.ttft_s
+    return _build(
+        Lab01Headline,
+        {
+            "model": info.model,
+            "quant": quant,
+            "decode_tokens_per_s": _measured(decode.median, "decode speed"),
+            "ttft_s": _optional(ttft.median),
+            "gpu_layers_offloaded": info.gpu_layers,
+            "repeats": decode.n,
+            "decode_tokens_per_s_min": _optional(decode.low),
+            "decode_tokens_per_s_max": _optional(decode.high),
+            "ttft_s_min": _optional(ttft.low),
+            "ttft_s_max": _optional(ttft.high),
+            **_load_fields(load),
+        },
+    )
+
+
 def usd_per_request(run: WorkloadResult, price: ApiPrice) -> float:
     """Mean list-price cost of one request of ``run``: its own input and output token counts."""
     frame = run.frame
@@ -113,6 +146,79 @@ def lab02_headline(
     )
 
 
+def lab02_repeated_headline(
+    repeated: RepeatedWorkloads,
+    *,
+    local: str,
+    api: str,
+    price: ApiPrice,
+    api_label: str,
+    local_model: str | None = None,
+    real_run: WorkloadResult | None = None,
+) -> Lab02Headline:
+    """Lab 02 with interleaved repeats: each p50 is the median of the repeats' p50s, with their min and max.
+
+    ``local`` and ``api`` are the two keys of ``repeated``; the API side is priced on its own token counts.
+    """
+    loc, far = repeated[local], repeated[api]
+    fields: dict[str, Any] = {
+        "n_requests": len(loc.requests),
+        "output_tokens_per_request": float(loc.frame["output_tokens"].mean()),
+        "api_label": api_label,
+        "api_model_priced": price.name,
+        "api_usd_per_request": usd_per_request(far.runs[0], price),
+        "real_api_ttft_p50_s": _optional(real_run.summary.ttft_p50_s) if real_run else None,
+        "real_api_tpot_p50_s": _optional(real_run.summary.tpot_p50_s) if real_run else None,
+        "repeats": len(loc.runs),
+        "local_model": local_model,
+        **_load_fields(repeated.load),
+    }
+    for side, w in (("local", loc), ("api", far)):
+        for metric in ("ttft", "tpot"):
+            s = w.p50(metric)
+            fields[f"{side}_{metric}_p50_s"] = _measured(s.median, f"{side} {metric.upper()}")
+            fields[f"{side}_{metric}_p50_s_min"] = _optional(s.low)
+            fields[f"{side}_{metric}_p50_s_max"] = _optional(s.high)
+    return _build(Lab02Headline, fields)
+
+
+def lab03_repeated_headline(
+    sweep: RepeatedSweep,
+    *,
+    requests_per_level: int | None = None,
+    model: str | None = None,
+    load: MachineLoad | None = None,
+) -> Lab03Headline:
+    """Lab 03 with repeated sweeps: each level's medians over the repeats, with the range of throughput."""
+    levels_saved = []
+    for s in sorted(sweep.levels(), key=lambda level: level.concurrency):
+        tput, tpot = s.output_tokens_per_s, s.tpot_p50_s
+        levels_saved.append(
+            {
+                "concurrency": s.concurrency,
+                "output_tokens_per_s": _measured(tput.median, "aggregate throughput"),
+                "ttft_p50_s": _measured(s.ttft_p50_s.median, f"TTFT at concurrency {s.concurrency}"),
+                "tpot_p50_s": _measured(tpot.median, f"TPOT at concurrency {s.concurrency}"),
+                "goodput_requests_per_s": _optional(s.goodput_requests_per_s.median),
+                "output_tokens_per_s_min": _optional(tput.low),
+                "output_tokens_per_s_max": _optional(tput.high),
+                "tpot_p50_s_min": _optional(tpot.low),
+                "tpot_p50_s_max": _optional(tpot.high),
+            }
+        )
+    return _build(
+        Lab03Headline,
+        {
+            "server": sweep.label,
+            "requests_per_level": requests_per_level,
+            "levels": levels_saved,
+            "repeats": len(sweep.runs),
+            "model": model,
+            **_load_fields(load),
+        },
+    )
+
+
 def lab03_headline(
     levels: Sequence[LatencySummary], *, server: str, requests_per_level: int | None = None
 ) -> Lab03Headline:
@@ -140,6 +246,82 @@ _LAB04_KEYS = {
 }
 
 
+def lab04_record(
+    quote: SelfHostQuote,
+    *,
+    setup: SelfHostSetup,
+    measured_decode_tokens_per_s: float,
+    measured_prefill_tokens_per_s: float | None = None,
+    roofline_ratio: float | None = None,
+    roofline_one_stream_tokens_per_s: float | None = None,
+) -> dict[str, Any]:
+    """Lab 04's JSON line from its quote (:func:`course.economics.selfhost.quote_self_host`) and what this
+    machine measured: the three options for the measured mix, each with self-hosting's break-even against
+    it (``setup``: the quote's deployment with staff time), and where every figure came from."""
+    evens = dict((o.label, be) for o, be in quote.break_evens(setup))
+    frontier = next(
+        (o for o in quote.apis if o.price.role == "frontier"), quote.apis[0] if quote.apis else None
+    )
+    if frontier is None:
+        raise ConfigError(
+            "The quote has no frontier API to compare with.", fix="Give a prices.json row a role."
+        )
+    cap = quote.capacity
+    options = [
+        {
+            "kind": "self-host",
+            "label": f"{quote.model.name} on {cap.gpus_per_replica}× {quote.rate.gpu}",
+            "usd_per_mtok": quote.usd_per_mtok,
+            "as_of": str(quote.rate.as_of),
+        },
+        *(
+            {
+                "kind": o.kind,
+                "label": o.label,
+                "usd_per_mtok": o.usd_per_mtok,
+                "break_even_tokens_per_day": evens[o.label].tokens_per_day,
+                "break_even_reason": evens[o.label].reason,
+                "as_of": o.as_of,
+            }
+            for o in (*quote.managed, *quote.apis)
+        ),
+    ]
+    return {
+        "throughput_source": "published measurements (course/data/throughput.json)",
+        "embedded_decode_tok_s": measured_decode_tokens_per_s,
+        "measured_prefill_tokens_per_s": measured_prefill_tokens_per_s,
+        "roofline_ratio": roofline_ratio,
+        "roofline_one_stream_tokens_per_s": roofline_one_stream_tokens_per_s,
+        "published_one_stream_tokens_per_s": cap.decode_tokens_per_s_one_stream,
+        "gpu": quote.rate.gpu,
+        "gpu_provider": quote.rate.provider,
+        "gpu_usd_per_hour": quote.rate.usd_per_hour_on_demand,
+        "gpus_per_replica": cap.gpus_per_replica,
+        "served_model": quote.model.name,
+        "utilisation": quote.utilisation,
+        "input_share": quote.input_share,
+        "throughput_basis": cap.basis,
+        "throughput_configuration": cap.label,
+        "throughput_source_rows": list(cap.sources),
+        "gpu_prefill_tokens_per_s": cap.prefill_tokens_per_s,
+        "gpu_decode_tokens_per_s": cap.decode_tokens_per_s,
+        "gpu_aggregate_tok_s": quote.tokens_per_s,
+        "self_usd_per_mtok": quote.usd_per_mtok,
+        "self_usd_per_mtok_full_load": quote.usd_per_mtok_full_load,
+        "price_check": quote.check.message,
+        "price_check_verdict": quote.check.verdict,
+        "api_model": frontier.label,
+        "api_blended_usd_per_mtok": frontier.usd_per_mtok,
+        "api_price_as_of": frontier.as_of,
+        "break_even_tokens_per_day": evens[frontier.label].tokens_per_day,
+        "break_even_reason": evens[frontier.label].reason,
+        "engineering_hours_per_month": setup.engineering_hours_per_month,
+        "staff_usd_per_hour": setup.staff_usd_per_hour,
+        "gpu_price_as_of": str(quote.rate.as_of),
+        "options": options,
+    }
+
+
 def lab04_headline(record: Mapping[str, Any]) -> Lab04Headline:
     """Lab 04: its saved JSON line (measurements, assumptions, results) as :class:`Lab04Headline`.
 
@@ -151,14 +333,19 @@ def lab04_headline(record: Mapping[str, Any]) -> Lab04Headline:
 
 
 def quality_sides(
-    results: Sequence[ItemResult], *, usd_per_mtok: Mapping[str, tuple[float, float]], api_label: str
+    results: Sequence[ItemResult],
+    *,
+    usd_per_mtok: Mapping[str, tuple[float, float]],
+    api_label: str,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[QualitySide]:
     """Lab 05: one :class:`QualitySide` per backend (and per constrained run), priced per its token mix.
 
     ``usd_per_mtok`` maps a backend label to its (input, output) USD per 1M tokens, as
     :func:`course.evals.summary_frame` takes it. A side's USD per 1M tokens is its own bill over its
     own tokens; USD per correct answer is that bill over its right answers (None with none right).
-    A side whose requests all failed used no tokens and has no price: it is left out.
+    A side whose requests all failed used no tokens and has no price: it is left out. Each side carries
+    the Wilson 95% interval of its accuracy, its ``kinds[label]`` when given, and its worked examples.
     """
     groups: dict[tuple[str, bool], list[ItemResult]] = {}
     for r in results:
@@ -175,6 +362,7 @@ def quality_sides(
         usd = (tokens_in * usd_in + tokens_out * usd_out) / 1e6
         correct = sum(r.correct for r in rows)
         hard = [r for r in rows if r.difficulty == "hard"]
+        interval = accuracy_interval(correct, len(rows))
         side = {
             "label": f"{label}, constrained" if constrained else label,
             "n_items": len(rows),
@@ -184,6 +372,10 @@ def quality_sides(
             "side": "API" if label == api_label else "local",
             "constrained": constrained,
             "hard_accuracy": sum(r.correct for r in hard) / len(hard) if hard else None,
+            "accuracy_low": interval.low,
+            "accuracy_high": interval.high,
+            "kind": (kinds or {}).get(label),
+            "shots": max(r.shots for r in rows),
         }
         sides.append(_build(QualitySide, side))
     if not sides:

@@ -36,13 +36,21 @@ class _Headline(BaseModel):
 
 
 class Lab01Headline(_Headline):
-    """Lab 01: the embedded model in-process on this machine."""
+    """Lab 01: the local model in-process on this machine (medians of repeats, with their ranges)."""
 
     model: str
     quant: str
     decode_tokens_per_s: float = Field(gt=0)
     ttft_s: float | None = Field(default=None, ge=0)
     gpu_layers_offloaded: int | None = Field(default=None, ge=0)
+    # the spread of the repeats and the state of the machine (optional: older files lack them)
+    repeats: int | None = Field(default=None, ge=1)
+    decode_tokens_per_s_min: float | None = Field(default=None, gt=0)
+    decode_tokens_per_s_max: float | None = Field(default=None, gt=0)
+    ttft_s_min: float | None = Field(default=None, ge=0)
+    ttft_s_max: float | None = Field(default=None, ge=0)
+    machine_busy: bool | None = None
+    machine_load_note: str | None = None
 
 
 class Lab02Headline(_Headline):
@@ -59,6 +67,19 @@ class Lab02Headline(_Headline):
     api_usd_per_request: float = Field(ge=0)
     real_api_ttft_p50_s: float | None = Field(default=None, ge=0)
     real_api_tpot_p50_s: float | None = Field(default=None, gt=0)
+    # with repeats, each p50 above is the median of the repeats' p50s; their min and max (optional)
+    repeats: int | None = Field(default=None, ge=1)
+    local_model: str | None = None
+    local_ttft_p50_s_min: float | None = Field(default=None, ge=0)
+    local_ttft_p50_s_max: float | None = Field(default=None, ge=0)
+    local_tpot_p50_s_min: float | None = Field(default=None, gt=0)
+    local_tpot_p50_s_max: float | None = Field(default=None, gt=0)
+    api_ttft_p50_s_min: float | None = Field(default=None, ge=0)
+    api_ttft_p50_s_max: float | None = Field(default=None, ge=0)
+    api_tpot_p50_s_min: float | None = Field(default=None, gt=0)
+    api_tpot_p50_s_max: float | None = Field(default=None, gt=0)
+    machine_busy: bool | None = None
+    machine_load_note: str | None = None
 
 
 class ConcurrencyLevel(BaseModel):
@@ -69,6 +90,11 @@ class ConcurrencyLevel(BaseModel):
     ttft_p50_s: float = Field(ge=0)
     tpot_p50_s: float = Field(ge=0)
     goodput_requests_per_s: float | None = Field(default=None, ge=0)
+    # with repeats, the figures above are medians; the range of aggregate throughput and TPOT (optional)
+    output_tokens_per_s_min: float | None = Field(default=None, ge=0)
+    output_tokens_per_s_max: float | None = Field(default=None, ge=0)
+    tpot_p50_s_min: float | None = Field(default=None, ge=0)
+    tpot_p50_s_max: float | None = Field(default=None, ge=0)
 
 
 class Lab03Headline(_Headline):
@@ -77,10 +103,33 @@ class Lab03Headline(_Headline):
     server: str
     levels: list[ConcurrencyLevel] = Field(min_length=1)
     requests_per_level: int | None = Field(default=None, ge=1)
+    repeats: int | None = Field(default=None, ge=1)  # whole sweeps, interleaved with the other server's
+    model: str | None = None
+    machine_busy: bool | None = None
+    machine_load_note: str | None = None
+
+
+class SavedOption(BaseModel):
+    """One of the three options lab 04 sets side by side, priced for the measured token mix."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["self-host", "managed host", "frontier API"]
+    label: str
+    usd_per_mtok: float = Field(ge=0)
+    break_even_tokens_per_day: float | None = Field(default=None, ge=0)  # self-hosting against this option
+    break_even_reason: str | None = None
+    as_of: date | None = None
 
 
 class Lab04Headline(_Headline):
-    """Lab 04: cost per 1M tokens on both sides, from this machine's measured throughput."""
+    """Lab 04: cost per 1M tokens of the three options, from published throughput and this machine's ratios.
+
+    ``decode_tokens_per_s`` is the course model's decode speed measured on this machine; the GPU's
+    rates (``gpu_prefill_tokens_per_s``, ``gpu_decode_tokens_per_s``, at full load, and
+    ``gpu_aggregate_tokens_per_s`` blended by ``input_share``) are published measurements
+    (``throughput_source_rows``, course/data/throughput.json) unless ``throughput_basis`` says otherwise.
+    """
 
     decode_tokens_per_s: float = Field(gt=0)
     gpu: str
@@ -101,6 +150,23 @@ class Lab04Headline(_Headline):
     api_price_as_of: date | None = None
     gpu_price_as_of: date | None = None
     break_even_reason: str | None = None
+    # the capacity model and the three options (optional: files saved before they were added lack them)
+    throughput_basis: Literal["published", "your roofline", "assumed"] | None = None
+    throughput_configuration: str | None = None
+    throughput_source_rows: list[str] | None = None
+    gpus_per_replica: int | None = Field(default=None, ge=1)
+    input_share: float | None = Field(default=None, ge=0, le=1)
+    gpu_prefill_tokens_per_s: float | None = Field(default=None, gt=0)
+    gpu_decode_tokens_per_s: float | None = Field(default=None, gt=0)
+    measured_prefill_tokens_per_s: float | None = Field(default=None, gt=0)  # the course model, this machine
+    roofline_one_stream_tokens_per_s: float | None = Field(
+        default=None, gt=0
+    )  # your ratio, scaled to the GPU
+    published_one_stream_tokens_per_s: float | None = Field(default=None, gt=0)
+    self_usd_per_mtok_full_load: float | None = Field(default=None, ge=0)
+    price_check: str | None = None
+    price_check_verdict: str | None = None
+    options: list[SavedOption] | None = None
 
 
 class QualitySide(BaseModel):
@@ -114,6 +180,11 @@ class QualitySide(BaseModel):
     side: Literal["local", "API"] | None = None  # which side of the comparison this row is
     constrained: bool = False  # JSON-schema-constrained decoding (local side only)
     hard_accuracy: float | None = Field(default=None, ge=0, le=1)
+    # Wilson 95% interval of the accuracy, and what the side is (optional: files saved before lack them)
+    accuracy_low: float | None = Field(default=None, ge=0, le=1)
+    accuracy_high: float | None = Field(default=None, ge=0, le=1)
+    kind: str | None = None  # "generic open model", "task-trained model", "API" / "API stand-in"
+    shots: int | None = Field(default=None, ge=0)  # worked examples before each item
 
 
 class Lab05Headline(_Headline):
@@ -122,6 +193,8 @@ class Lab05Headline(_Headline):
     workload: str
     sides: list[QualitySide] = Field(min_length=1)
     local_price_note: str | None = None  # where the local side's USD per 1M tokens came from
+    unanswered_tasks: list[str] | None = None  # tasks no side got a single item right (optional)
+    machine_load_note: str | None = None
 
 
 class RoutedPolicy(BaseModel):
@@ -147,6 +220,7 @@ class Lab06Headline(_Headline):
     local_usd_per_mtok: float | None = Field(default=None, ge=0)
     local_price_note: str | None = None  # where the local side's USD per 1M tokens came from
     migration_open_path: str | None = None  # what the replayed migration moved traffic onto
+    router_verdict: str | None = None  # the router against both baselines, in words computed from the figures
 
 
 HEADLINE_BY_LAB: dict[str, type[_Headline]] = {
@@ -309,15 +383,31 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}{more}"
 
 
-ASSUMED_LOCAL_USD_PER_MTOK = 0.10  # when lab 04 has not been run: an 8B model on a rented GPU, roughly
+#: what the local side costs when lab 04 has not been run: the course's one cost model for this workload
+ASSUMED_LOCAL_MODEL, ASSUMED_LOCAL_GPU, ASSUMED_LOCAL_UTILISATION = "llama-3.1-8b", "H100 80GB", 0.5
+
+
+def assumed_local_usd_per_mtok() -> tuple[float, str]:
+    """USD per 1M tokens of Llama 3.1 8B on one rented H100 at 50% utilisation, from published throughput
+    (:func:`course.economics.selfhost.quote_self_host`: ``python -m course cost selfhost --model
+    llama-3.1-8b --gpu H100 --utilisation 0.5``), with a note saying where it comes from."""
+    from course.economics.selfhost import quote_self_host
+
+    quote = quote_self_host(ASSUMED_LOCAL_MODEL, ASSUMED_LOCAL_GPU, utilisation=ASSUMED_LOCAL_UTILISATION)
+    note = (
+        f"an assumption: {quote.model.name} on {quote.capacity.gpus_per_replica} rented {quote.rate.gpu} at "
+        f"{ASSUMED_LOCAL_UTILISATION:.0%} utilisation, from published throughput "
+        f"({quote.capacity.label}); run lab 04 for your own figure"
+    )
+    return quote.usd_per_mtok, note
 
 
 def local_usd_per_mtok(folder: str | Path | None = None) -> tuple[float, str]:
     """The local side's USD per 1M tokens: lab 04's figure from ``results/lab04.json`` when it is there,
-    else :data:`ASSUMED_LOCAL_USD_PER_MTOK`; with a note saying which."""
+    else :func:`assumed_local_usd_per_mtok`; with a note saying which."""
     lab04 = read_headlines(folder or results_dir()).headline("04")
     if lab04 is None:
-        return ASSUMED_LOCAL_USD_PER_MTOK, "an assumption: run lab 04 for your own figure"
+        return assumed_local_usd_per_mtok()
     return float(lab04.self_usd_per_mtok), f"from your lab 04 results: {lab04.served_model} on {lab04.gpu}"
 
 

@@ -1,21 +1,37 @@
-"""Compare quantizations of one model: file size, load time, speed and the answer itself."""
+"""Compare quantizations of one model: file size, load time, speed and the answer itself.
+
+Two questions, two kinds of file, because one file cannot answer both honestly:
+
+- **Does speed follow size?** :func:`quant_speed_table` times files of a real model's *shape*
+  (``synthetic:smollm2-135m:F16`` / ``Q8_0`` / ``Q4_0``: random weights, 270 / 145 / 91 MB) with interleaved
+  repeats: decode reads every weight once per token, so on a model that does not fit in the CPU's caches the
+  tokens/s should follow the bytes. Random weights make the answers noise, and speed does not depend on them.
+- **Do the answers change?** :func:`compare_answers` asks the *real* model's files the same questions at
+  temperature 0 and marks every answer that differs from the reference file's.
+
+:func:`compare_quants` (load time, TTFT, decode speed and one answer per file) is the older one-table view.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from course.backends.base import GenerationOptions, Message
 from course.backends.inprocess import InProcessBackend
 from course.errors import BackendError
 from course.measure.metrics import metrics_from_stream
+from course.measure.repeats import MIN_REPEATS
+from course.measure.speed import SpeedComparison, compare_speed
 from course.models.embedded import ensure_embedded_model
 from course.models.quantize import BITS_PER_WEIGHT, Quant
+from course.progress import progress_bar
 
 
 @dataclass(frozen=True)
@@ -49,7 +65,7 @@ def compare_quants(
         raise ValueError("speed_tokens must be ≥ 2 (speed is measured after the first token), repeats ≥ 1")
     messages: list[Message] = [{"role": "user", "content": question}]
     runs: list[QuantRun] = []
-    for quant in tqdm(quants, desc="quantizations"):
+    for quant in progress_bar(quants, desc="quantizations"):
         path = (paths or {}).get(quant) or ensure_embedded_model(quant)
         start = time.perf_counter()
         backend = InProcessBackend(path, n_threads=n_threads)
@@ -83,3 +99,113 @@ def compare_quants(
             )
         )
     return pd.DataFrame([asdict(r) for r in runs]).set_index("quant")
+
+
+def quant_speed_table(
+    paths: Mapping[str, Path],
+    *,
+    speed_tokens: int = 32,
+    repeats: int = MIN_REPEATS,
+    n_threads: int | None = None,
+    reference: str | None = None,
+) -> tuple[pd.DataFrame, SpeedComparison]:
+    """Decode speed and TTFT of each file (quant -> path), interleaved repeats, beside its size.
+
+    The column "speed the bytes predict" is ``reference``'s median speed (default: the largest file) times
+    its size ÷ this file's size: what a purely memory-bound decode would give. Every file is loaded at
+    once (a few hundred MB) so the repeats can take turns.
+    """
+    backends = {quant: InProcessBackend(path, n_threads=n_threads) for quant, path in paths.items()}
+    try:
+        comparison = compare_speed(backends, speed_tokens=speed_tokens, repeats=repeats)
+    finally:
+        for backend in backends.values():
+            backend.close()
+    sizes = {quant: Path(path).stat().st_size / 1e6 for quant, path in paths.items()}
+    ref = reference or max(sizes, key=lambda q: sizes[q])
+    ref_speed = comparison[ref].decode_tokens_per_s.median
+    table = comparison.frame()
+    table.insert(0, "file MB", [round(sizes[q], 1) for q in table.index])
+    table.insert(1, "bits/weight", [BITS_PER_WEIGHT.get(str(q)) for q in table.index])
+    table.insert(
+        3, "speed the bytes predict (tok/s)", [round(ref_speed * sizes[ref] / sizes[q]) for q in table.index]
+    )
+    table.index.name = "quantization"
+    return table, comparison
+
+
+def compare_answers(
+    paths: Mapping[str, Path],
+    questions: Sequence[str],
+    *,
+    max_tokens: int = 48,
+    n_threads: int | None = None,
+    reference: str | None = None,
+) -> pd.DataFrame:
+    """Each file's answer to each question (temperature 0), and whether it differs from ``reference``'s.
+
+    ``reference`` defaults to the first file. One row per question; one answer column per file, then
+    ``"same as <reference>"`` columns for the others.
+    """
+    ref = reference or next(iter(paths))
+    answers: dict[str, list[str]] = {}
+    options = GenerationOptions(max_tokens=max_tokens, temperature=0.0)
+    for label, path in paths.items():
+        with InProcessBackend(path, n_threads=n_threads, n_ctx=1024) as backend:
+            answers[label] = [
+                backend.chat([{"role": "user", "content": q}], options=options).text.strip()
+                for q in questions
+            ]
+    table = pd.DataFrame({"question": list(questions), **answers})
+    for label in paths:
+        if label != ref:
+            table[f"{label} same as {ref}?"] = [
+                "same" if a == b else "changed" for a, b in zip(answers[label], answers[ref], strict=True)
+            ]
+    return table.set_index("question")
+
+
+def speed_vs_size_sentences(comparison: SpeedComparison, sizes_mb: Mapping[str, float]) -> list[str]:
+    """What the speed table says, computed from it: each file against the largest, in size and in speed.
+
+    A speed-up counts only when the repeats' ranges do not overlap; the last sentence says how much of the
+    speed-up the bytes predict was measured (all of it: memory-bound; little: the weights fit in a cache, or
+    arithmetic is the limit on this machine).
+    """
+    ref = max(sizes_mb, key=lambda q: sizes_mb[q])
+    ref_speed = comparison[ref].decode_tokens_per_s
+    out = []
+    shares = []
+    for quant, size in sizes_mb.items():
+        if quant == ref:
+            continue
+        speed = comparison[quant].decode_tokens_per_s
+        size_ratio, speed_ratio = sizes_mb[ref] / size, speed.median / ref_speed.median
+        clear = not speed.overlaps(ref_speed)
+        shares.append(
+            math.log(speed_ratio) / math.log(size_ratio) if size_ratio > 1 and speed_ratio > 0 else 0
+        )
+        verdict = (
+            f"decoded {speed_ratio:.2f}× as fast"
+            if clear
+            else f"decoded at {speed_ratio:.2f}× the speed, within the repeats' noise (ranges overlap)"
+        )
+        out.append(f"{quant}: a file {size_ratio:.1f}× smaller than {ref}'s {verdict}.")
+    if shares:
+        share = statistics.median(shares)
+        if share >= 0.7:
+            reading = "speed followed the bytes: decode is limited by reading the weights from memory"
+        elif share >= 0.3:
+            reading = (
+                "speed followed the bytes part of the way: reading weights matters, and so does arithmetic "
+                "(dequantizing 4-bit blocks costs work a GPU hides better than a laptop CPU)"
+            )
+        else:
+            reading = (
+                "speed hardly followed the bytes: on this machine the weights fit in a cache or the "
+                "arithmetic, not memory, sets the pace"
+            )
+        out.append(
+            f"Measured against predicted (on a log scale, median): {share:.0%} of the way, so {reading}."
+        )
+    return out

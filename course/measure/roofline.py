@@ -1,13 +1,14 @@
 """The roofline: measured generation speed against this machine's memory-bandwidth limit (labs 01 and 04).
 
-Three steps, each a small function so the lab shows its assumption beside its number (lab 04 then prices
-the result with :func:`course.economics.costs.usd_per_mtok_self_hosted`):
+Three steps, each a small function so the lab shows its assumption beside its number (lab 04 sets the
+result beside the published one-stream figures of :mod:`course.economics.throughput`):
 
 1. :func:`measure_bandwidth_gb_s`: this machine's memory bandwidth, measured (numpy copies).
 2. :func:`roofline`: generation tokens/s can be at most bandwidth ÷ bytes read per token (batch 1
    reads every weight once per token); the measured rate ÷ that roof is the *roofline ratio*.
-3. :func:`scaled_tokens_per_s`: the same ratio on another machine (a rented GPU) and another model:
-   ratio × GPU bandwidth ÷ that model's bytes per token, times an assumed batching gain.
+3. :func:`scaled_decode_tokens_per_s`: the same ratio on another machine (a rented GPU) and another
+   model: ratio × GPU bandwidth ÷ that model's bytes per token, one stream. What a GPU serves under load
+   (many streams, prompts apart) is published, not scaled: :mod:`course.economics.capacity`.
 
 GPU bandwidths are dated and sourced in ``course/data/gpu_bandwidth.json``.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import model_validator
 
-from course.datafiles import Day, Positive, RowsFile, Source, Text, data_row, load_data, problem
+from course.datafiles import Day, Fact, Positive, RowsFile, Source, Text, data_row, load_data, problem
 from course.errors import ConfigError, DataError
 
 
@@ -45,7 +46,7 @@ class Roofline:
 
 
 @data_row
-class GpuBandwidth:
+class GpuBandwidth(Fact):
     """A GPU's peak memory bandwidth from its maker's datasheet (a row of ``course/data/gpu_bandwidth.json``).
 
     ``nvidia_smi_name``: the words ``nvidia-smi`` prints for the card (``bench/gpu_offload.py`` matches
@@ -60,6 +61,8 @@ class GpuBandwidth:
     unverified: str | None = None
     nvidia_smi_name: str | None = None
     note: str = ""
+    checked: Day | None = None
+    quote: str = ""
 
     @model_validator(mode="after")
     def _sourced(self) -> GpuBandwidth:
@@ -107,11 +110,16 @@ def measure_bandwidth_gb_s(*, buffer_mib: int = 128, repeats: int = 3) -> float:
 
 
 def bytes_per_token(path: str | Path) -> int:
-    """Tensor bytes read to generate one token: every tensor of the GGUF but the embedding table."""
+    """Tensor bytes read to generate one token: every tensor of the GGUF but the embedding table.
+
+    The embedding table is only looked up (one row a token), unless the model ties it to the output
+    layer (no ``output.weight``, as SmolLM2 does): then every token's logits read all of it.
+    """
     import gguf
 
     reader = gguf.GGUFReader(Path(path))
-    return sum(int(t.n_bytes) for t in reader.tensors if t.name != "token_embd.weight")
+    tied = not any(t.name == "output.weight" for t in reader.tensors)
+    return sum(int(t.n_bytes) for t in reader.tensors if tied or t.name != "token_embd.weight")
 
 
 def roofline(*, bandwidth_gb_s: float, bytes_per_token: int, measured_tokens_per_s: float) -> Roofline:
@@ -139,22 +147,24 @@ def gpu_bandwidth(gpu: str) -> GpuBandwidth:
     return known[gpu]
 
 
-def scaled_tokens_per_s(
-    measured: Roofline, *, gpu_bandwidth_gb_s: float, model_bytes_per_token: float, batching_gain: float = 1.0
+def scaled_decode_tokens_per_s(
+    measured: Roofline, *, gpu_bandwidth_gb_s: float, model_bytes_per_token: float, gpus: int = 1
 ) -> float:
-    """Aggregate tokens/s expected on a GPU: your roofline ratio × its roof × a batching gain.
+    """One stream's decode rate on a GPU: your roofline ratio × its roof (bandwidth ÷ bytes per token).
 
-    Assumes the GPU reaches the same share of ITS bandwidth limit as your machine reached of its
-    own (a GPU with a tuned server usually does better, a small model worse), and that serving many
-    streams at once multiplies throughput by ``batching_gain`` (lab 03 measures it on a server).
+    Assumes the GPU reaches the same share of ITS bandwidth limit as your machine reached of its own
+    (a GPU with a tuned server usually does better, a small model worse); ``gpus`` split the weights
+    (tensor parallelism), each reading its share. This is one stream alone: what many streams at once
+    sustain, and prompt processing, come from published measurements (course.economics.capacity), not
+    from a multiplier on this figure.
     """
-    if not (gpu_bandwidth_gb_s > 0 and model_bytes_per_token > 0 and batching_gain >= 1):
+    if not (gpu_bandwidth_gb_s > 0 and model_bytes_per_token > 0) or isinstance(gpus, bool) or gpus < 1:
         raise ConfigError(
-            "gpu_bandwidth_gb_s and model_bytes_per_token must be positive and batching_gain at least 1.",
-            fix="Pass datasheet bandwidth, the model's bytes per token and a gain of 1 or more.",
+            "gpu_bandwidth_gb_s and model_bytes_per_token must be positive and gpus at least 1.",
+            fix="Pass datasheet bandwidth, the model's bytes per token and the GPUs per replica.",
         )
-    roof = gpu_bandwidth_gb_s * 1e9 / model_bytes_per_token
-    return measured.ratio * roof * batching_gain
+    roof = gpu_bandwidth_gb_s * 1e9 * gpus / model_bytes_per_token
+    return measured.ratio * roof
 
 
 def measure_decode_tokens_per_s(backend, *, n_tokens: int = 48, repeats: int = 2) -> float:

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from course.backends.base import Backend, GenerationOptions, Message, clock
 from course.errors import CourseError
+from course.measure.machine_load import MachineLoad, check_machine_load, combine_loads
 from course.measure.metrics import (
     RequestLabels,
     RequestMetrics,
@@ -27,7 +28,17 @@ from course.measure.metrics import (
 )
 from course.measure.prompts import Prompt, as_prompts
 from course.measure.records import JsonlRecorder
-from course.measure.summary import LatencySummary, Slo, percentile_table, requests_frame, summarize
+from course.measure.repeats import MIN_REPEATS, Spread, describe_pair, interleave, spread
+from course.measure.summary import (
+    LatencySummary,
+    Slo,
+    metric_values,
+    percentile,
+    percentile_table,
+    requests_frame,
+    summarize,
+)
+from course.progress import progress_bar
 
 #: Fixed-length, deterministic generation: what a timing run wants unless told otherwise.
 TIMING_OPTIONS = GenerationOptions(max_tokens=64, temperature=0.0, ignore_eos=True)
@@ -133,7 +144,7 @@ def execute_jobs(
     recorder: JsonlRecorder,
     base_labels: RequestLabels,
     on_result: Callable[[RequestMetrics], None] | None = None,
-    progress: tqdm | None = None,
+    progress: Any | None = None,  # a progress bar to update() per finished request
 ) -> list[RequestMetrics]:
     """Run ``jobs`` with one worker per backend (``len(backends)`` requests in flight).
 
@@ -228,7 +239,7 @@ def run_workload(
     jobs = make_jobs(chosen, n=len(chosen) * repeats, run_id=run_id, salt=salt)
     with (
         JsonlRecorder(jsonl_path) as recorder,
-        tqdm(total=len(jobs), desc="requests", unit="req", disable=not progress) as bar,
+        progress_bar(total=len(jobs), desc="requests", unit="req", disable=not progress) as bar,
     ):
         results = execute_jobs(
             [backend],
@@ -244,3 +255,122 @@ def run_workload(
         summary=summarize(results, slo=slo, concurrency=1),
         jsonl_path=Path(jsonl_path) if jsonl_path is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class RepeatedWorkload:
+    """One backend's runs of the same workload, repeated (taken in turns with the other backends)."""
+
+    label: str
+    runs: tuple[WorkloadResult, ...]
+
+    @property
+    def requests(self) -> tuple[RequestMetrics, ...]:
+        """Every request of every repeat (pooled: what the percentiles of the whole run use)."""
+        return tuple(m for run in self.runs for m in run.requests)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return requests_frame(self.requests)
+
+    def percentiles(self, *, unit: str = "ms") -> pd.DataFrame:
+        """TTFT/TPOT/ITL/E2E × p50/p90/p99 over every request of every repeat."""
+        return percentile_table(self.requests, unit=unit)
+
+    def p50(self, metric: str) -> Spread:
+        """Each repeat's own p50 of ``metric`` (``ttft``, ``tpot``, ``e2e``): its median and range."""
+        return spread(getattr(run.summary, f"{metric}_p50_s") for run in self.runs)
+
+
+@dataclass(frozen=True)
+class RepeatedWorkloads:
+    """Several backends, the same workload, interleaved repeats, and the machine's load before them."""
+
+    workloads: dict[str, RepeatedWorkload]
+    load: MachineLoad | None
+
+    def __getitem__(self, label: str) -> RepeatedWorkload:
+        return self.workloads[label]
+
+    def sentences(self, a: str, b: str) -> list[str]:
+        """What the two sides' figures say, computed from them (so the text cannot contradict the table).
+
+        p50s are compared across repeats (a difference counts only when the ranges do not overlap); the
+        pooled p90 and p99 are read with the caveat that few requests make a noisy tail.
+        """
+        out = [
+            describe_pair(
+                self[a].p50(metric).scaled(1000),
+                self[b].p50(metric).scaled(1000),
+                names=(a, b),
+                what=f"{metric.upper()} p50 (median of the repeats, ms)",
+                fmt="{:,.1f}",
+            )
+            for metric in ("ttft", "tpot", "e2e")
+        ]
+        tails = []
+        for q in (90, 99):
+            ea = percentile(metric_values(self[a].requests, "e2e"), q) * 1000
+            eb = percentile(metric_values(self[b].requests, "e2e"), q) * 1000
+            lower = a if ea < eb else b
+            tails.append(f"p{q} {a} {ea:,.0f} ms, {b} {eb:,.0f} ms ({lower} lower)")
+        n = min(len(self[a].requests), len(self[b].requests))
+        out.append(
+            f"E2E tail over all {n} requests a side: " + "; ".join(tails) + f". With {n} requests a p99 is "
+            "about the slowest request or two: read the tail as a hint, not a measurement."
+        )
+        return out
+
+    def p50_frame(self, *, unit: str = "ms") -> pd.DataFrame:
+        """One row per backend and metric: the median of the repeats' p50s and their min–max."""
+        scale = {"ms": 1000.0, "s": 1.0}[unit]
+        rows = []
+        for label, w in self.workloads.items():
+            for metric in ("ttft", "tpot", "e2e"):
+                s = w.p50(metric).scaled(scale)
+                rows.append(
+                    {
+                        "backend": label,
+                        "metric": f"{metric.upper()} p50 ({unit})",
+                        "median of repeats": s.median,
+                        "min": s.low,
+                        "max": s.high,
+                        "repeats": s.n,
+                    }
+                )
+        return pd.DataFrame(rows).set_index(["backend", "metric"])
+
+
+def repeat_workloads(
+    backends: Mapping[str, Backend],
+    *,
+    repeats: int = MIN_REPEATS,
+    prompts: Sequence[Prompt] | Sequence[str] | None = None,
+    options: GenerationOptions | None = None,
+    jsonl_path: str | Path | None = None,
+    warmup: int = 1,
+    slo: Slo | None = None,
+    check_load: bool = True,
+) -> RepeatedWorkloads:
+    """Run the same workload on every backend ``repeats`` times, the backends taking turns.
+
+    Each repeat is a :func:`run_workload` of every prompt once (salted anew; the warm-up request only
+    before a backend's first repeat), labelled with the backend's key in ``backends``, every row appended
+    to ``jsonl_path``. The machine's load is sampled before the first timed request and after the last.
+    """
+    opts = options or TIMING_OPTIONS
+    chosen = as_prompts(prompts)
+    for backend in backends.values():
+        warm_up(backend, chosen, n=warmup, options=opts)
+    load = check_machine_load() if check_load else None
+
+    def one(label: str, backend: Backend) -> Callable[[], WorkloadResult]:
+        return lambda: run_workload(
+            backend, prompts=chosen, options=opts, jsonl_path=jsonl_path, warmup=0, slo=slo, label=label,
+            progress=False,
+        )  # fmt: skip
+
+    runs = interleave({label: one(label, b) for label, b in backends.items()}, repeats=repeats)
+    if load is not None:
+        load = combine_loads(load, check_machine_load())
+    return RepeatedWorkloads({label: RepeatedWorkload(label, tuple(r)) for label, r in runs.items()}, load)

@@ -13,15 +13,15 @@ file order (``order="fixed"``), which sends the long prompts of the bundled set 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from course.backends.base import Backend, GenerationOptions
 from course.errors import ConfigError
+from course.measure.machine_load import MachineLoad, check_machine_load, combine_loads
 from course.measure.metrics import RequestMetrics
 from course.measure.prompts import (
     DEFAULT_PROMPT_SEED,
@@ -32,8 +32,10 @@ from course.measure.prompts import (
     draw_prompts,
 )
 from course.measure.records import JsonlRecorder
+from course.measure.repeats import MIN_REPEATS, Change, Spread, describe_change, interleave, spread
 from course.measure.runner import TIMING_OPTIONS, execute_jobs, make_jobs, new_run_id, warm_up
 from course.measure.summary import LatencySummary, Slo, requests_frame, summaries_frame, summarize
+from course.progress import progress_bar
 
 BackendSource = Backend | Callable[[], Backend]
 
@@ -97,13 +99,15 @@ def sweep_concurrency(
     progress: bool = True,
     order: PromptOrder = "random",
     seed: int = DEFAULT_PROMPT_SEED,
+    warm_clients: bool = False,
 ) -> SweepResult:
     """Run ``requests_per_level`` requests at each level with that many in flight.
 
     ``backend`` is a factory (called once per in-flight stream, so each thread has its own client;
     the sweep closes what it made) or one backend instance (shared by every thread: only for
     thread-safe clients). ``requests_per_level`` defaults to 2 × the highest level. ``warmup``
-    untimed requests go before each level. Goodput counts requests meeting ``slo`` per second.
+    untimed requests go before each level (``warm_clients``: a new client's connecting request even with
+    ``warmup=0``). Goodput counts requests meeting ``slo`` per second.
     ``label`` replaces the backend's name in the records. Prompts are drawn in a random order
     seeded by ``seed`` (the same draw at every level), or in file order with ``order="fixed"``.
     """
@@ -131,14 +135,16 @@ def sweep_concurrency(
         summaries: list[LatencySummary] = []
         with (
             JsonlRecorder(jsonl_path) as recorder,
-            tqdm(total=n * len(levels), desc="requests", unit="req", disable=not progress) as bar,
+            progress_bar(total=n * len(levels), desc="requests", unit="req", disable=not progress) as bar,
         ):
+            if factory and warm_clients and not warmup:
+                warm_up(first, chosen, n=1, options=opts)  # its connection, outside any timed request
             for index, level in enumerate(levels):
                 bar.set_postfix(concurrency=level)
                 while factory and len(made) < level:
                     made.append(factory())
                     # a new client connects inside its warm-up, not inside a timed request's TTFT
-                    warm_up(made[-1], chosen, n=min(warmup, 1), options=opts)
+                    warm_up(made[-1], chosen, n=1 if warmup or warm_clients else 0, options=opts)
                 workers = made[:level] if factory else [first] * level
                 warm_up(first, chosen, n=warmup, options=opts)
                 jobs = make_jobs(drawn, n=n, run_id=run_id, salt=salt, first_id=index * n)
@@ -175,3 +181,148 @@ def sweep_concurrency(
         prompt_order=order,
         prompt_seed=recorded_seed,
     )
+
+
+@dataclass(frozen=True)
+class LevelSpread:
+    """One concurrency level over the repeats of a sweep: each figure's median and range."""
+
+    concurrency: int
+    output_tokens_per_s: Spread
+    ttft_p50_s: Spread
+    tpot_p50_s: Spread
+    e2e_p50_s: Spread
+    goodput_requests_per_s: Spread
+
+
+@dataclass(frozen=True)
+class RepeatedSweep:
+    """The same sweep run several times against one server."""
+
+    label: str
+    runs: tuple[SweepResult, ...]
+
+    @property
+    def concurrencies(self) -> list[int]:
+        return [int(s.concurrency or 0) for s in self.runs[0].levels]
+
+    def levels(self) -> list[LevelSpread]:
+        out = []
+        for i, level in enumerate(self.concurrencies):
+            rows = [run.levels[i] for run in self.runs]
+            out.append(
+                LevelSpread(
+                    level,
+                    spread(r.output_tokens_per_s for r in rows),
+                    spread(r.ttft_p50_s for r in rows),
+                    spread(r.tpot_p50_s for r in rows),
+                    spread(r.e2e_p50_s for r in rows),
+                    spread(r.goodput_requests_per_s for r in rows),
+                )
+            )
+        return out
+
+    def level(self, concurrency: int) -> LevelSpread:
+        return next(s for s in self.levels() if s.concurrency == concurrency)
+
+    def speedup(self, level: int, *, baseline: int = 1) -> Spread:
+        """Aggregate tokens/s at ``level`` ÷ at ``baseline``, per repeat (each run's own ratio)."""
+        return spread(run.speedup(level, baseline=baseline) for run in self.runs)
+
+    def sentences(self, *, top: int | None = None, baseline: int = 1) -> list[str]:
+        """What the sweep says from ``baseline`` to ``top`` in flight, each clause chosen by the numbers.
+
+        Throughput and TTFT p50 are each called risen or fallen only when the repeats' ranges do not overlap
+        (:func:`~course.measure.repeats.describe_change`); the reason given for a later first token is
+        added only when TTFT did rise, so no sentence can contradict the table.
+        """
+        top = top if top is not None else max(self.concurrencies)
+        low, high = self.level(baseline), self.level(top)
+        tput_before, tput_after = low.output_tokens_per_s, high.output_tokens_per_s
+        ttft_before, ttft_after = low.ttft_p50_s.scaled(1000), high.ttft_p50_s.scaled(1000)
+        tput = describe_change(
+            tput_before, tput_after,
+            what=f"{self.label}: aggregate throughput from {baseline} to {top} in flight", unit="tok/s",
+        )  # fmt: skip
+        ttft = describe_change(ttft_before, ttft_after, what="TTFT p50", unit="ms")
+        if Change(ttft_before, ttft_after).direction == "rose":
+            ttft += ": requests that wait in line, or share a batch, see their first token later"
+        gain = self.speedup(top, baseline=baseline).describe("{:.2f}", "×")
+        return [f"{tput}.", f"{ttft}.", f"Speed-up at {top} in flight, repeat by repeat: {gain}."]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per level: medians over the repeats and the min–max of aggregate throughput."""
+        rows = []
+        for s in self.levels():
+            tput = s.output_tokens_per_s
+            rows.append(
+                {
+                    "server": self.label,
+                    "concurrency": s.concurrency,
+                    "output tok/s (median)": tput.median,
+                    "output tok/s (min–max)": f"{tput.low:,.0f}–{tput.high:,.0f}",
+                    "TTFT p50 ms (median)": s.ttft_p50_s.median * 1000,
+                    "TPOT p50 ms (median)": s.tpot_p50_s.median * 1000,
+                    "goodput req/s (median)": s.goodput_requests_per_s.median,
+                    "repeats": tput.n,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class RepeatedSweeps:
+    """Several servers' repeated sweeps (taken in turns) and the machine's load before the first."""
+
+    sweeps: dict[str, RepeatedSweep]
+    load: MachineLoad | None
+
+    def __getitem__(self, label: str) -> RepeatedSweep:
+        return self.sweeps[label]
+
+    def frame(self) -> pd.DataFrame:
+        return pd.concat([s.frame() for s in self.sweeps.values()], ignore_index=True)
+
+
+def repeat_sweeps(
+    servers: Mapping[str, BackendSource],
+    *,
+    repeats: int = MIN_REPEATS,
+    levels: Sequence[int] = (1, 2, 4),
+    requests_per_level: int | None = None,
+    prompts: Sequence[Prompt] | Sequence[str] | None = None,
+    options: GenerationOptions | None = None,
+    slo: Slo | None = None,
+    jsonl_path: str | Path | None = None,
+    order: PromptOrder = "random",
+    seed: int = DEFAULT_PROMPT_SEED,
+    check_load: bool = True,
+    progress: bool = False,
+) -> RepeatedSweeps:
+    """Sweep every server ``repeats`` times, the servers taking turns (``course.measure.repeats.interleave``).
+
+    Every repeat sends the same prompts in the same seeded order (salted anew, so no cache helps); the
+    machine's load is sampled before the first request and after the last.
+    """
+    load = check_machine_load() if check_load else None
+
+    swept: set[str] = set()
+
+    def one(label: str, backend: BackendSource) -> Callable[[], SweepResult]:
+        def run() -> SweepResult:
+            # warm-up requests before each level on a server's first sweep only: later sweeps find it warm
+            # (each new client still connects in an untimed request)
+            result = sweep_concurrency(
+                backend, levels=levels, requests_per_level=requests_per_level, prompts=prompts,
+                options=options, slo=slo, jsonl_path=jsonl_path, label=label, progress=progress, order=order,
+                seed=seed, warmup=0 if label in swept else 1, warm_clients=True,
+            )  # fmt: skip
+            swept.add(label)
+            return result
+
+        return run
+
+    runs = interleave({label: one(label, backend) for label, backend in servers.items()}, repeats=repeats)
+    if load is not None:
+        load = combine_loads(load, check_machine_load())
+    return RepeatedSweeps({label: RepeatedSweep(label, tuple(r)) for label, r in runs.items()}, load)

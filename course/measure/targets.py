@@ -67,7 +67,7 @@ def bench_target(
     """Open what ``kind`` names, yield it as a :class:`Target`, and close/stop it afterwards.
 
     ``model`` is a GGUF (a path, a catalogue name, ``embedded[:QUANT]``, ``synthetic:NAME[:QUANT]``;
-    None: ``COURSE_MODEL``, else the embedded model) for the three kinds that run one; ``api_model`` is
+    None: ``COURSE_MODEL``, else SmolLM2) for the three kinds that run one; ``api_model`` is
     the API's model id, for ``kind="api"`` only. Passing the other one is an error, not ignored.
 
     - ``inprocess``: an in-process :class:`~course.backends.inprocess.InProcessBackend` (concurrency 1 only).

@@ -1,7 +1,7 @@
 """The learner's answers to both decision frameworks, saved by lab 07 as results/lab07-frameworks.json.
 
-The answers reuse :mod:`course.teaching.decision`'s own types (:class:`FlowAnswers` for seed 003's six
-questions, :class:`MatrixScores` for seed 004's six dimensions), so the file is checked by the same
+The answers reuse :mod:`course.teaching.decision`'s own types (:class:`FlowAnswers` for article 003's six
+questions, :class:`MatrixScores` for article 004's six dimensions), so the file is checked by the same
 rules as the lesson's cells: strict types (``true``, not ``1``; a score of ``3``, not ``"3"``) and
 the frameworks' own range checks. :func:`load_answers` never raises: a problem comes back as a line.
 """
@@ -34,7 +34,7 @@ def _now_utc() -> datetime:
 
 
 class FrameworkAnswers(BaseModel):
-    """One workload described for seed 003's flow, seed 004's matrix and seed 002's tree."""
+    """One workload described for article 003's flow, article 004's matrix and article 002's tree."""
 
     model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
 

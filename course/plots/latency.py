@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from course.measure.metrics import RequestMetrics
 from course.measure.summary import PERCENTILES, LatencySummary, metric_values, percentile
+from course.measure.sweep import RepeatedSweeps
 
 METRIC_TITLES = {"ttft": "TTFT", "tpot": "TPOT", "itl": "ITL", "e2e": "E2E"}
 T = TypeVar("T")
@@ -111,6 +112,60 @@ def plot_concurrency(
     ax_lat.set_yscale("log")
     ax_tput.set_title("Throughput")
     ax_lat.set_title("Latency percentiles (p90 faded)")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_concurrency_repeats(sweeps: RepeatedSweeps, *, title: str | None = None) -> Figure:
+    """Repeated sweeps: median aggregate throughput with its min–max band (left), TTFT and TPOT p50 (right).
+
+    One colour per server; the band is the range over the repeats, so two servers whose bands overlap at a
+    level cannot be told apart there. The right panel keeps to two p50 lines per server (TTFT solid, TPOT
+    dashed) so its legend stays readable.
+    """
+    fig = Figure(figsize=(11, 4), layout="constrained")
+    ax_tput, ax_lat = fig.subplots(1, 2)
+    ticks: set[int] = set()
+    for i, (label, sweep) in enumerate(sweeps.sweeps.items()):
+        levels = sweep.levels()
+        conc = [s.concurrency for s in levels]
+        ticks.update(conc)
+        colour = f"C{i}"
+        tput = [s.output_tokens_per_s for s in levels]
+        ax_tput.fill_between(conc, [t.low for t in tput], [t.high for t in tput], color=colour, alpha=0.2)
+        ax_tput.plot(
+            conc, [t.median for t in tput], marker="o", color=colour, label=f"{label} (median, range)"
+        )
+        ax_lat.plot(
+            conc,
+            [s.ttft_p50_s.median * 1000 for s in levels],
+            marker="o",
+            color=colour,
+            label=f"{label}: TTFT p50",
+        )
+        ax_lat.plot(
+            conc,
+            [s.tpot_p50_s.median * 1000 for s in levels],
+            marker="s",
+            linestyle="--",
+            color=colour,
+            label=f"{label}: TPOT p50",
+        )
+    sorted_ticks = sorted(ticks)
+    for ax in (ax_tput, ax_lat):
+        ax.set_xlabel("requests in flight (concurrency)")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(sorted_ticks, [str(t) for t in sorted_ticks])
+        ax.minorticks_off()
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="x-small", loc="best")
+    ax_tput.set_ylabel("aggregate output tokens/s")
+    ax_tput.set_ylim(bottom=0)
+    ax_tput.set_title("Throughput: median of the repeats, band = min–max")
+    ax_lat.set_ylabel("ms (log scale), medians of the repeats")
+    ax_lat.set_yscale("log")
+    ax_lat.set_title("Latency p50: TTFT (solid), TPOT (dashed)")
     if title:
         fig.suptitle(title)
     return fig

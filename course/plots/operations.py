@@ -27,7 +27,7 @@ def plot_vram(
     title: str | None = None,
 ) -> Figure:
     """Stacked bars of weights + KV cache + overhead per estimate; dashed lines at common card sizes,
-    and a black tick where seed 003's "2 GB per billion parameters" rule would put it."""
+    and a black tick where article 003's "2 GB per billion parameters" rule would put it."""
     fig = Figure(figsize=(8.5, 4.2), layout="constrained")
     ax = fig.subplots()
     x = np.arange(len(estimates))
@@ -40,7 +40,7 @@ def plot_vram(
         ax.bar(x, values, bottom=bottom, color=_PART_COLOURS[part], label=part, width=0.6)
         bottom += np.asarray(values)
     ax.scatter(x, [e.source_003_rule_gb for e in estimates], marker="_", s=900, color=BLACK, lw=2.5, zorder=5)
-    ax.scatter([], [], marker="_", s=200, color=BLACK, label='seed 003: "2 GB per billion"')
+    ax.scatter([], [], marker="_", s=200, color=BLACK, label='article 003: "2 GB per billion"')
     for size in card_sizes_gb:
         ax.axhline(size, color="grey", ls="--", lw=0.8)
         ax.text(len(estimates) - 0.45, size, f"{size:g} GB card", va="bottom", ha="right", fontsize="small")

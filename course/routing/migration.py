@@ -1,6 +1,6 @@
 """A phased migration from an API to a self-hosted open model, week by week, with a quality gate.
 
-The phases follow seed 004 (2026): shadow (weeks 1-2, 0% of traffic answered by the open model, every
+The phases follow article 004 (2026): shadow (weeks 1-2, 0% of traffic answered by the open model, every
 request also run through it and compared offline), canary (weeks 3-4, 5-10%), gradual (weeks 5-8:
 25%, 50%, 75%, each held a week or more), full (week 9 on, 100%, the API kept as a fallback).
 :func:`run_migration` walks the plan with weekly measurements (through :class:`PlanWalk`, which
@@ -45,7 +45,7 @@ def migration_plan(
     gradual_shares: Sequence[float] = (0.25, 0.5, 0.75),
     weeks_per_gradual_step: int = 1,
 ) -> tuple[Step, ...]:
-    """Seed 004's four phases as steps (defaults: its weeks and shares)."""
+    """Article 004's four phases as steps (defaults: its weeks and shares)."""
     for name, value in (
         ("shadow_weeks", shadow_weeks),
         ("canary_weeks", canary_weeks),
@@ -75,7 +75,7 @@ def migration_plan(
 
 @dataclass(frozen=True, kw_only=True)
 class Gate:
-    """What must hold before more traffic moves. Seed 004 alerts on a regression of more than 5%."""
+    """What must hold before more traffic moves. Article 004 alerts on a regression of more than 5%."""
 
     max_quality_drop: float = 0.05  # open model's score may trail the API's by at most this share
     max_p95_latency_ratio: float = 1.5  # open p95 latency ÷ API p95 latency

@@ -1,12 +1,12 @@
-"""Replay a recorded day of traffic through seed 004's migration, with a quality gate every few hours.
+"""Replay a recorded day of traffic through article 004's migration, with a quality gate every few hours.
 
 A day of traffic (:func:`record_day`): requests drawn (seeded) from the items measured in lab 06, each
 with an arrival time over 24 hours (busier in working hours) and what both paths answered it: the
 **open path** (the local model alone, or the router with the API as its fallback) and the **API**.
 It is saved and reloaded as JSON Lines (:func:`save_traffic`, :func:`load_traffic`).
 
-:func:`replay_migration` walks seed 004's plan (:func:`course.routing.migration.migration_plan`, with windows
-of hours standing in for its weeks) over that day. In each window the current step's share of requests
+:func:`replay_migration` walks article 004's plan (:func:`course.routing.migration.migration_plan`, with
+windows of hours standing in for its weeks) over that day. In each window the current step's share of requests
 goes to the open path (shadow: none, it gets a copy of every request); at the window's end the gate
 (:func:`course.routing.migration.check_gate`) compares the open path with the API on the requests the open
 path saw at this step, paired (the API's recorded answers to the same requests, as a shadow A/B sample
@@ -167,6 +167,7 @@ class ReplayWindow:
     reasons: tuple[str, ...]
     api_usd: float
     local_usd: float
+    cost_ratio_open: float | None = None  # the open path's USD ÷ the API's on the judged requests
 
 
 @dataclass(frozen=True)
@@ -202,13 +203,21 @@ def replay_migration(
     window_h: float = 2.0,
     min_judged: int = 50,
     seed: int = 0,
+    max_cost_ratio: float = 1.0,
 ) -> MigrationReplay:
-    """Walk ``plan`` (default: seed 004's, one window per week) over the day, one ``gate`` per window
-    (default :class:`course.routing.migration.Gate`: seed 004's 5% quality limit).
+    """Walk ``plan`` (default: article 004's, one window per week) over the day, one ``gate`` per window
+    (default :class:`course.routing.migration.Gate`: article 004's 5% quality limit).
 
     ``min_judged``: the gate holds until the open path has answered this many requests at the step
     (a 5% canary at night sees few). Which requests the open path takes is drawn with ``seed``.
+    The gate includes cost: a step whose open path costs more than ``max_cost_ratio`` × the API on the
+    same requests, at no better quality, does not advance (it holds, saying why): a migration that
+    costs more for the same answers has no reason to go on.
     """
+    if isinstance(max_cost_ratio, bool) or not 0 < max_cost_ratio < math.inf:
+        raise ConfigError(
+            f"max_cost_ratio is {max_cost_ratio!r}.", fix="Pass a ratio above 0 (1.0: no dearer)."
+        )
     if not traffic:
         raise ConfigError("No traffic to replay.", fix="Record a day with record_day() or load_traffic().")
     if not isinstance(window_h, int | float) or not 0 < window_h <= 24 or isinstance(window_h, bool):
@@ -242,7 +251,9 @@ def replay_migration(
                 judged.append(r)
             else:
                 api_usd += r.api_usd
-        result, metrics = _judge(judged, gate=gate, min_judged=min_judged)
+        result, metrics, cost_ratio = _judge(
+            judged, gate=gate, min_judged=min_judged, max_cost_ratio=max_cost_ratio
+        )
         done = walk.record(result)
         windows.append(
             ReplayWindow(
@@ -262,6 +273,7 @@ def replay_migration(
                 reasons=done.reasons,
                 api_usd=api_usd,
                 local_usd=local_usd,
+                cost_ratio_open=cost_ratio,
             )
         )
         if walk.index != index:
@@ -270,12 +282,17 @@ def replay_migration(
 
 
 def _judge(
-    judged: Sequence[TrafficRequest], *, gate: Gate, min_judged: int
-) -> tuple[GateResult, WeekMetrics | None]:
+    judged: Sequence[TrafficRequest], *, gate: Gate, min_judged: int, max_cost_ratio: float = 1.0
+) -> tuple[GateResult, WeekMetrics | None, float | None]:
     if len(judged) < min_judged:
-        return GateResult(
-            "hold", (f"{len(judged)} requests on the open path at this step; the gate needs {min_judged}",)
-        ), None
+        return (
+            GateResult(
+                "hold",
+                (f"{len(judged)} requests on the open path at this step; the gate needs {min_judged}",),
+            ),
+            None,
+            None,
+        )
     n = len(judged)
     metrics = WeekMetrics(
         quality_open=sum(r.open_correct for r in judged) / n,
@@ -284,7 +301,21 @@ def _judge(
         p95_latency_s_api=percentile([r.api_latency_s for r in judged], 95),
         error_rate_open=sum(r.open_malformed for r in judged) / n,
     )
-    return check_gate(metrics, gate), metrics
+    result = check_gate(metrics, gate)
+    open_usd = sum(r.open_local_usd + r.open_api_usd for r in judged)
+    api_usd = sum(r.api_usd for r in judged)
+    ratio = open_usd / api_usd if api_usd > 0 else None
+    no_better = metrics.quality_open is not None and metrics.quality_open <= metrics.quality_api
+    if result.action == "advance" and ratio is not None and ratio > max_cost_ratio and no_better:
+        result = GateResult(
+            "hold",
+            (
+                *result.reasons,
+                f"but the open path costs {ratio:.0%} of the API on the same requests at no better quality "
+                f"(limit {max_cost_ratio:.0%}): it does not advance",
+            ),
+        )
+    return result, metrics, ratio
 
 
 def outcome_table(

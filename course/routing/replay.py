@@ -8,6 +8,7 @@ the lab compares thresholds, all-local and all-API without sending any request t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from course.backends.base import Backend
@@ -56,9 +57,9 @@ def measure_local(
         )
     iterable: Sequence[EvalItem] = items
     if progress:
-        from tqdm.auto import tqdm
+        from course.progress import progress_bar  # text when headless: no widget frozen at 0% when saved
 
-        iterable = tqdm(items, desc="local (with log-probs)", unit="item")
+        iterable = progress_bar(items, desc="local (with log-probs)", unit="item")
     answers = {}
     for item in iterable:
         schema = item.schema if constrained else None
@@ -187,6 +188,48 @@ def sweep_thresholds(
     return out
 
 
+BASELINES = {"router", "all API", "all local"}
+
+
+def judge_router(policies: Sequence[PolicySummary], *, max_quality_drop: float = 0.05) -> str:
+    """The router against both single-sided baselines, in one or two sentences computed from the figures.
+
+    It earns its place on cost only when it is cheaper than all-API per request while its accuracy is
+    within ``max_quality_drop`` (relative) of the API's; against all-local it must buy accuracy.
+    """
+    by = {p.policy: p for p in policies}
+    missing = [name for name in ("router", "all API", "all local") if name not in by]
+    if missing:
+        raise ConfigError(
+            f"No {', '.join(missing)} summary to judge the router against.",
+            fix="Summarise the router and both baselines (replay_router, replay_all_api, replay_all_local).",
+        )
+    router, api, local = by["router"], by["all API"], by["all local"]
+    per_1k = router.usd_per_1k_requests
+    vs_api = per_1k / api.usd_per_1k_requests if api.usd_per_1k_requests else math.inf
+    vs_local = per_1k / local.usd_per_1k_requests if local.usd_per_1k_requests else math.inf
+    drop = (api.accuracy - router.accuracy) / api.accuracy if api.accuracy else 0.0
+    text = (
+        f"The router answers {router.accuracy:.0%} right at USD {per_1k:.3g} per 1,000 requests: "
+        f"{vs_api:.0%} of all-API's cost ({api.accuracy:.0%} right) and {vs_local:.1f}× all-local's "
+        f"({local.accuracy:.0%} right), {router.local_share:.0%} answered locally. "
+    )
+    if vs_api < 1 and drop <= max_quality_drop:
+        return text + (
+            f"It is cheaper than all-API within {max_quality_drop:.0%} of its accuracy: on these prices it "
+            "earns its place on cost."
+        )
+    if vs_api >= 1:
+        return text + (
+            "It costs at least as much as all-API: on these prices it does not save money, and it has to "
+            "earn its place on quality, privacy or control."
+        )
+    return text + (
+        f"It is cheaper than all-API but trails its accuracy by {drop:.0%} (more than "
+        f"{max_quality_drop:.0%}): price the errors before choosing it (cost per correct answer)."
+    )
+
+
 def lab06_headline(
     policies: Sequence[PolicySummary],
     *,
@@ -196,8 +239,8 @@ def lab06_headline(
     local_price_note: str | None = None,
     replay: MigrationReplay | None = None,
 ) -> Lab06Headline:
-    """Lab 06's headline figures: each policy's accuracy, USD per 1k requests and local share, and
-    where the replayed migration ended."""
+    """Lab 06's headline figures: each policy's accuracy, USD per 1k requests and local share, the
+    router judged against both baselines, and where the replayed migration ended."""
     if not policies:
         raise ConfigError("No policies to save.", fix="Summarise all local, all API and the router first.")
     return Lab06Headline(
@@ -219,4 +262,7 @@ def lab06_headline(
         local_usd_per_mtok=prices.local_usd_per_mtok,
         local_price_note=local_price_note,
         migration_open_path=replay.open_label if replay else None,
+        router_verdict=judge_router(policies)
+        if {"router", "all API", "all local"} <= {p.policy for p in policies}
+        else None,
     )

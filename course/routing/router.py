@@ -1,6 +1,6 @@
 """A hybrid router a team can lift: the local model answers first; the API takes what it should not keep.
 
-Seed 004's pattern (2026): "If the open source model's confidence score is below threshold, escalate
+Article 004's pattern (2026): "If the open source model's confidence score is below threshold, escalate
 to the closed source model". For each request:
 
 1. a :class:`RequestRule` (optional) sends the requests it matches straight to the API;

@@ -1,4 +1,4 @@
-"""Capability by task: where open models match or lag (as the seeds report it), and mixture-of-experts sizes.
+"""Capability by task: where open models match or lag (as the source articles report it), and MoE sizes.
 
 Data: ``course/data/capability.json``. Every task row names the source article it comes from; the MoE rows
 carry a source and a date. Memory and speed arithmetic reuse :mod:`course.models.memory`.
@@ -14,7 +14,18 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from course.data import DATA_DIR
-from course.datafiles import FILE_CONFIG, Day, HttpsUrl, Positive, Text, data_row, load_data, problem
+from course.datafiles import (
+    FILE_CONFIG,
+    Day,
+    Fact,
+    HttpsUrl,
+    Positive,
+    Source,
+    Text,
+    data_row,
+    load_data,
+    problem,
+)
 from course.errors import ConfigError
 from course.models.memory import weights_gb
 
@@ -28,25 +39,35 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 
 
 @data_row
-class TaskFamily:
+class TaskFamily(Fact):
     task: Text
     verdict: Verdict
     evidence: Text
     article: Text  # source article number(s), e.g. "002, 003"
+    source: Source | None = None  # the article (or page) the evidence was read in
+    as_of: Day | None = None
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 @data_row
-class GapRow:
-    """One bar pair of seed 003's chart (relative benchmark scores, percent)."""
+class GapRow(Fact):
+    """One bar pair of article 003's chart (relative benchmark scores, percent: not accuracies)."""
 
     task: Text
     open_pct: Percent
     closed_pct: Percent
     gap: Text
+    source: Source | None = None
+    as_of: Day | None = None
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 @data_row
-class MoeModel:
+class MoeModel(Fact):
     name: Text
     total_params_b: Positive
     active_params_b: Positive
@@ -54,6 +75,9 @@ class MoeModel:
     active_experts: Annotated[int, Field(ge=1)]
     source: HttpsUrl
     as_of: Day
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
     @model_validator(mode="after")
     def _active_within_totals(self) -> MoeModel:
@@ -80,7 +104,7 @@ class MoeFootprint:
 
 
 class CapabilityData(BaseModel):
-    """``course/data/capability.json``: task families, seed 003's gap chart, mixture-of-experts shapes."""
+    """``course/data/capability.json``: task families, article 003's gap chart, mixture-of-experts shapes."""
 
     model_config = FILE_CONFIG
 
@@ -103,7 +127,7 @@ def _bundled() -> CapabilityData:
 
 
 def task_table(data: CapabilityData | None = None) -> pd.DataFrame:
-    """Task families with the seed's verdict and evidence, grouped by verdict."""
+    """Task families with the articles' verdict and evidence, grouped by verdict."""
     import pandas as pd
 
     data = data or load_capability()
@@ -111,7 +135,7 @@ def task_table(data: CapabilityData | None = None) -> pd.DataFrame:
         {
             "task family": t.task,
             "verdict": t.verdict,
-            "what the seed reports": t.evidence,
+            "what the article reports": t.evidence,
             "article": t.article,
         }
         for t in sorted(data.task_families, key=lambda t: VERDICTS.index(t.verdict))
@@ -120,7 +144,12 @@ def task_table(data: CapabilityData | None = None) -> pd.DataFrame:
 
 
 def gap_table(data: CapabilityData | None = None) -> pd.DataFrame:
-    """Seed 003's gap chart as numbers, with the gap in points and the error rates it implies."""
+    """Article 003's gap chart as numbers, with the gap in points.
+
+    The scores are *relative benchmark scores*, not accuracies (the article says so), so no failure rate
+    is derived from them: :func:`chained_success_table` shows, with per-call reliabilities stated as
+    assumptions, why the gap grows with the number of steps.
+    """
     import pandas as pd
 
     data = data or load_capability()
@@ -130,12 +159,34 @@ def gap_table(data: CapabilityData | None = None) -> pd.DataFrame:
             "open (score %)": g.open_pct,
             "frontier (score %)": g.closed_pct,
             "gap (points)": g.closed_pct - g.open_pct,
-            "open fails ÷ frontier fails": round((100 - g.open_pct) / (100 - g.closed_pct), 1),
-            "seed's label": g.gap,
+            "article's label": g.gap,
         }
         for g in data.source_003_gap
     ]
     return pd.DataFrame(rows).set_index("task")
+
+
+def chained_success_table(per_call: dict[str, float], *, calls: tuple[int, ...] = (1, 5, 20)) -> pd.DataFrame:
+    """Task success when a task needs ``n`` steps that must all succeed, each independently with the given
+    per-call reliability: ``per_call ** n``. An illustration with stated assumptions, not a measurement."""
+    import pandas as pd
+
+    for name, p in per_call.items():
+        if not 0 < p <= 1:
+            raise ConfigError(
+                f"the per-call reliability of {name!r} is {p!r}.",
+                fix="Give a probability between 0 and 1, e.g. 0.97 for 97 calls in 100 well-formed.",
+            )
+    if not calls or min(calls) < 1:
+        raise ConfigError(f"calls is {calls!r}.", fix="Give step counts of 1 or more, e.g. (1, 5, 20).")
+    rows = [
+        {
+            "steps in the task": n,
+            **{f"{name}: task succeeds (%)": round(100 * p**n, 1) for name, p in per_call.items()},
+        }
+        for n in calls
+    ]
+    return pd.DataFrame(rows).set_index("steps in the task")
 
 
 def moe_footprint(model: MoeModel, *, bits_per_weight: float) -> MoeFootprint:
@@ -143,7 +194,7 @@ def moe_footprint(model: MoeModel, *, bits_per_weight: float) -> MoeFootprint:
     if not 1 <= bits_per_weight <= 32:
         raise ConfigError(
             f"bits_per_weight is {bits_per_weight!r}.",
-            fix="Use 1-32: 16 for FP16, 8 for Q8_0, about 4.5 for Q4_K_M.",
+            fix="Use 1-32: 16 for FP16, 8.5 for Q8_0, about 4.85 for Q4_K_M (4.5 is Q4_0).",
         )
     return MoeFootprint(
         name=model.name,
@@ -155,7 +206,7 @@ def moe_footprint(model: MoeModel, *, bits_per_weight: float) -> MoeFootprint:
     )
 
 
-def moe_table(*, bits_per_weight: float = 4.5, data: CapabilityData | None = None) -> pd.DataFrame:
+def moe_table(*, bits_per_weight: float = 4.85, data: CapabilityData | None = None) -> pd.DataFrame:
     """Every MoE and dense model: memory from total parameters, speed bound from active ones."""
     import pandas as pd
 

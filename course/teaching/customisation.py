@@ -2,7 +2,9 @@
 
 - :func:`choose_lever`: a need (knowledge, behaviour, format) → the cheapest lever that addresses it.
 - :func:`fine_tune_budget`: the one-off cost of finding out whether a small fine-tuned model wins
-  (labelled or distilled data, training GPU-hours, an evaluation), and how many requests repay it.
+  (labelled or distilled data, training GPU-hours, an evaluation), and how many requests repay it;
+  :func:`serving_usd_per_request` prices the fine-tuned model's requests on a self-hosted server, its
+  fixed costs (replicas around the clock, staff) included.
 - :func:`distillation_terms` and :func:`embedding_prices`: dated, sourced rows of
   ``course/data/customisation.json``.
 """
@@ -16,7 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from course.datafiles import FILE_CONFIG, Day, Source, Text, data_row, load_data
+from course.datafiles import FILE_CONFIG, Day, Fact, Source, Text, data_row, load_data
+from course.economics.costs import DAYS_PER_MONTH, SelfHostSetup, self_host_monthly_cost
 from course.errors import ConfigError
 
 Need = Literal["knowledge", "behaviour", "format"]
@@ -112,6 +115,28 @@ def fine_tune_budget(
     return FineTuneBudget(data, training, evaluation, total, saving, payback)
 
 
+def serving_usd_per_request(
+    setup: SelfHostSetup,
+    *,
+    requests_per_day: float,
+    tokens_per_request: float,
+    days_per_month: float = DAYS_PER_MONTH,
+) -> float:
+    """What one request costs on a self-hosted ``setup`` at this volume, its fixed costs included.
+
+    The month's bill (:func:`course.economics.costs.self_host_monthly_cost`: whole replicas billed around
+    the clock, staff and fixed costs) over the month's requests. This is the "after" price of a fine-tune
+    served on your own GPU: at a low volume the replica and the people who run it cost far more per
+    request than the tokens, so a fine-tune that saves per token can still never pay back.
+    """
+    _check("requests_per_day", requests_per_day)
+    _check("tokens_per_request", tokens_per_request)
+    if requests_per_day == 0:
+        return math.inf
+    bill = self_host_monthly_cost(setup, requests_per_day * tokens_per_request, days_per_month=days_per_month)
+    return bill.usd_per_month / (requests_per_day * days_per_month)
+
+
 def distillation_usd_per_example(
     *, prompt_tokens: int, output_tokens: int, usd_per_mtok_input: float, usd_per_mtok_output: float
 ) -> float:
@@ -124,7 +149,7 @@ def distillation_usd_per_example(
 
 
 @data_row
-class Terms:
+class Terms(Fact):
     """What one licence or set of terms says about training on a model's outputs."""
 
     name: Text
@@ -132,15 +157,21 @@ class Terms:
     rule: Text
     as_of: Day
     source: Source
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 @data_row
-class EmbeddingPrice:
+class EmbeddingPrice(Fact):
     name: Text
     usd_per_mtok: Annotated[float, Field(ge=0)] | None  # None: self-hosted, you pay for the GPU instead
     open_weights: bool
     as_of: Day
     source: Source
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 class CustomisationFile(BaseModel):

@@ -1,15 +1,15 @@
-"""Decision frameworks from the seed articles, each returning a recommendation WITH its reasons.
+"""Decision frameworks from the source articles, each returning a recommendation WITH its reasons.
 
-- :func:`six_question_flow`: seed 003's six ordered questions (2026-05): the first question that
+- :func:`six_question_flow`: article 003's six ordered questions (2026-05): the first question that
   fires decides.
-- :func:`score_matrix`: seed 004's six dimensions scored 1 (favours closed) to 5 (favours open),
+- :func:`score_matrix`: article 004's six dimensions scored 1 (favours closed) to 5 (favours open),
   summed to 6-30 and read against its band table.
-- :func:`apply_decision_tree`: seed 002's decision tree (2026-04-29), task → choice.
-- :data:`WORKED_SCENARIOS`: seed 004's three worked scenarios as data, with one reading of each
-  as flow answers and matrix scores; :data:`WHEN_NOT`: seed 002's "when NOT to use" lists.
+- :func:`apply_decision_tree`: article 002's decision tree (2026-04-29), task → choice.
+- :data:`WORKED_SCENARIOS`: article 004's three worked scenarios as data, with one reading of each
+  as flow answers and matrix scores; :data:`WHEN_NOT`: article 002's "when NOT to use" lists.
 
 Both report ``warnings`` where the framework's own shortcut hides something (a later question that
-contradicts the answer, a blocker averaged away by a sum, the seed's two band rules disagreeing).
+contradicts the answer, a blocker averaged away by a sum, the article's two band rules disagreeing).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from dataclasses import dataclass, fields
 from enum import Enum
 from typing import Literal
 
+from course.economics.costs import ApiPlan
+from course.economics.prices import reference_model
 from course.errors import ConfigError
 
 
@@ -80,14 +82,14 @@ class Decision:
     warnings: tuple[str, ...] = ()
 
 
-# --- seed 003: six ordered questions --------------------------------------------------------------
+# --- article 003: six ordered questions --------------------------------------------------------------
 
 VOLUME_THRESHOLD_TOKENS_PER_DAY = 5e6
 
 
 @dataclass(frozen=True, kw_only=True)
 class FlowAnswers:
-    """Answers to seed 003's six questions."""
+    """Answers to article 003's six questions."""
 
     privacy_constraint: bool  # Q1: privacy or compliance rules on the data
     frontier_reasoning: bool  # Q2: frontier reasoning or agentic task
@@ -136,11 +138,11 @@ _WHY = {
 def six_question_flow(
     answers: FlowAnswers, *, volume_threshold_tokens_per_day: float = VOLUME_THRESHOLD_TOKENS_PER_DAY
 ) -> Decision:
-    """Seed 003's flow: ask the questions in order; the first that fires decides; else closed API.
+    """Article 003's flow: ask the questions in order; the first that fires decides; else closed API.
 
-    The seed sets its volume line at 5M tokens/DAY in question 4 but at ~5M tokens/MONTH in its
+    The article sets its volume line at 5M tokens/DAY in question 4 but at ~5M tokens/MONTH in its
     headline, a 30x gap; this function uses question 4's per-day figure (change it with the keyword).
-    The order has shortcuts the seed does not mention; they come back as ``warnings``.
+    The order has shortcuts the article does not mention; they come back as ``warnings``.
     """
     fires = (
         (
@@ -180,7 +182,7 @@ def six_question_flow(
         recommendation = decided.outcome
         reasons = (f"Q{decided.number} ({decided.question}) answered {decided.answer}.", _WHY[decided.number])
     return Decision(
-        framework="six-question flow (seed 003)",
+        framework="six-question flow (article 003)",
         recommendation=recommendation,
         reasons=reasons,
         path=tuple(path),
@@ -201,12 +203,12 @@ def _flow_warnings(
         notes.append(
             "No ML/infra team (Q3) but Q1 already chose self-hosting: budget for that team, or use a "
             "private deployment of a frontier model (Azure OpenAI, Bedrock in your VPC, Vertex with data "
-            "residency; seed 002) if compliance accepts it."
+            "residency; article 002) if compliance accepts it."
         )
     if stop == 1 and answers.frontier_reasoning:
         notes.append(
             "The task also needs frontier reasoning (Q2): an open model will trail on it; a compliant "
-            "private deployment of a frontier model may keep the quality (seed 002)."
+            "private deployment of a frontier model may keep the quality (article 002)."
         )
     later = [n for n, (fired, _, _) in enumerate(fires, start=1) if fired and n > stop and n != 6]
     if later:
@@ -216,7 +218,7 @@ def _flow_warnings(
     return tuple(notes)
 
 
-# --- seed 004: six dimensions scored 1-5 ----------------------------------------------------------
+# --- article 004: six dimensions scored 1-5 ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,7 @@ class MatrixScores:
 
 
 def band_for_total(total: int) -> Band:
-    """The seed's band TABLE: 6-12 closed, 13-18 hybrid, 19-24 open primary, 25-30 open only."""
+    """The article's band TABLE: 6-12 closed, 13-18 hybrid, 19-24 open primary, 25-30 open only."""
     for band in BANDS:
         if band.low <= total <= band.high:
             return band
@@ -324,7 +326,7 @@ def band_for_total(total: int) -> Band:
 
 
 def text_rule_for_total(total: int) -> Recommendation:
-    """The seed's PROSE rule: "above 18 ... open source", "below 12 ... closed", "between 12-18 hybrid".
+    """The article's PROSE rule: "above 18 ... open source", "below 12 ... closed", "between 12-18 hybrid".
 
     It disagrees with the band table at exactly 12 (prose: hybrid; table: closed) and has no
     open-only band. :func:`score_matrix` follows the table and warns at 12.
@@ -339,11 +341,11 @@ def _leans(score: int) -> str:
 
 
 def score_matrix(scores: MatrixScores, *, data_cannot_leave_vpc: bool = False) -> Decision:
-    """Seed 004's matrix: sum the six scores and read the band table.
+    """Article 004's matrix: sum the six scores and read the band table.
 
-    Privacy scored 5, or data that cannot leave your VPC, overrides every other dimension (the seed's
-    rule): the answer is then open models only, whatever the total. Note the seed's two rules for the
-    bands disagree at 12 (see :func:`text_rule_for_total`); the table is used here. The seed also pairs
+    Privacy scored 5, or data that cannot leave your VPC, overrides every other dimension (the article's
+    rule): the answer is then open models only, whatever the total. Note the article's two rules for the
+    bands disagree at 12 (see :func:`text_rule_for_total`); the table is used here. The article also pairs
     each volume score with a budget band ($500/month at 100K tokens/day) that list prices do not
     produce (100K tokens/day is a few dollars a month at GPT-4o's price): score on volume.
     """
@@ -374,8 +376,8 @@ def score_matrix(scores: MatrixScores, *, data_cannot_leave_vpc: bool = False) -
         and band.recommendation is Recommendation.CLOSED_API
     ):
         warnings.append(
-            "At 12 the seed contradicts itself: its prose says 'below 12 closed, 12-18 hybrid' (so hybrid) "
-            "while its band table puts 6-12 in closed. This follows the table."
+            "At 12 the article contradicts itself: its prose says 'below 12 closed, 12-18 hybrid' (so "
+            "hybrid) while its band table puts 6-12 in closed. This follows the table."
         )
     if not override and recommendation is not Recommendation.CLOSED_API:
         if scores.capability == 1:
@@ -389,7 +391,7 @@ def score_matrix(scores: MatrixScores, *, data_cannot_leave_vpc: bool = False) -
                 "Groq) gives open weights without running them yourself."
             )
     return Decision(
-        framework="scoring matrix (seed 004)",
+        framework="scoring matrix (article 004)",
         recommendation=recommendation,
         reasons=tuple(reasons),
         scores=rows,
@@ -399,14 +401,14 @@ def score_matrix(scores: MatrixScores, *, data_cannot_leave_vpc: bool = False) -
     )
 
 
-# --- seed 002: a decision tree, task -> choice ----------------------------------------------------
+# --- article 002: a decision tree, task -> choice ----------------------------------------------------
 
 Leans = Literal["open", "closed", "either"]
 
 
 @dataclass(frozen=True)
 class TreeBranch:
-    """One line of seed 002's tree: a kind of task and the choice it points to."""
+    """One line of article 002's tree: a kind of task and the choice it points to."""
 
     key: str
     task: str
@@ -425,8 +427,9 @@ DECISION_TREE: tuple[TreeBranch, ...] = (
                Recommendation.OPEN_OR_PRIVATE_FRONTIER),
     TreeBranch("embeddings", "Embeddings", "open embedding model (BGE-M3, Jina, Nomic)", "open",
                Recommendation.OPEN_SELF_HOSTED),
-    TreeBranch("long_context", "Long context (over 200K tokens)", "a frontier long-context model (the seed "
-               "names Gemini 2.5 Pro)", "closed", Recommendation.CLOSED_API),
+    TreeBranch("long_context", "Long context (over 200K tokens)", "a frontier long-context model (the "
+               "article names Gemini 2.5 Pro, since retired from the Gemini API)", "closed",
+               Recommendation.CLOSED_API),
     TreeBranch("multilingual", "Multilingual product", "frontier API", "closed", Recommendation.CLOSED_API),
     TreeBranch("coding_agent", "Coding agent", "depends: an open coder for Python/JS at scale, a frontier "
                "model for many languages or complex tasks", "either", Recommendation.DEPENDS),
@@ -437,10 +440,10 @@ TREE_KEYS = tuple(b.key for b in DECISION_TREE)
 
 
 def apply_decision_tree(tasks: Iterable[str]) -> Decision:
-    """Seed 002's tree on every task that describes the workload (keys of :data:`TREE_KEYS`).
+    """Article 002's tree on every task that describes the workload (keys of :data:`TREE_KEYS`).
 
     The tree gives one choice per task and says nothing when a workload matches several: branches
-    that lean different ways come back as a hybrid with a warning, which is how the seed's own
+    that lean different ways come back as a hybrid with a warning, which is how the article's own
     "practical hybrid pattern" resolves them.
     """
     keys = list(dict.fromkeys(tasks))
@@ -460,7 +463,7 @@ def apply_decision_tree(tasks: Iterable[str]) -> Decision:
         recommendation = Recommendation.HYBRID
         warnings.append(
             "The tree points both ways for this workload and gives no rule to choose: split it, sending each "
-            "kind of request to its own side (seed 002's hybrid pattern), or rank the branches yourself."
+            "kind of request to its own side (article 002's hybrid pattern), or rank the branches yourself."
         )
     elif "open" in leans:
         opens = {b.recommendation for b in branches if b.leans == "open"}
@@ -476,14 +479,14 @@ def apply_decision_tree(tasks: Iterable[str]) -> Decision:
     else:
         recommendation = Recommendation.DEPENDS
     return Decision(
-        framework="decision tree (seed 002)",
+        framework="decision tree (article 002)",
         recommendation=recommendation,
         reasons=reasons,
         warnings=tuple(warnings),
     )
 
 
-# --- seed 002: when NOT to use each side -----------------------------------------------------------
+# --- article 002: when NOT to use each side -----------------------------------------------------------
 
 WHEN_NOT: dict[str, tuple[str, ...]] = {
     "open": (
@@ -502,15 +505,16 @@ WHEN_NOT: dict[str, tuple[str, ...]] = {
 }
 
 
-# --- seed 004: three worked scenarios ------------------------------------------------------------
+# --- article 004: three worked scenarios ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class WorkedScenario:
-    """One of seed 004's scenarios: what the seed decided and why, plus one reading of it for each framework.
+    """One of article 004's scenarios: what the article decided and why, plus one reading of it for each
+    framework.
 
-    ``flow``, ``matrix`` and ``tree_tasks`` are the course's reading of the seed's text, not the
-    seed's: where the text gives no number, ``assumptions`` says what was assumed.
+    ``flow``, ``matrix`` and ``tree_tasks`` are the course's reading of the article's text, not the
+    article's: where the text gives no number, ``assumptions`` says what was assumed.
     """
 
     key: str
@@ -523,6 +527,24 @@ class WorkedScenario:
     data_cannot_leave_vpc: bool
     tree_tasks: tuple[str, ...]
     assumptions: str
+
+
+#: The API price article 004's volumes imply: its cost table puts 1M tokens a day at about USD 750 a month
+#: (750 / 30 days = USD 25 per 1M tokens). Not a list price of any model; see article_price_note().
+ARTICLE_004_USD_PER_MTOK = 25.0
+
+
+def article_price_note() -> str:
+    """How article 004's implied API price compares with the course's frontier reference model today."""
+    frontier = reference_model("frontier")
+    blended = ApiPlan.from_price(frontier, input_share=0.75).blended_usd_per_mtok
+    return (
+        f"Article 004's volumes assume about USD {ARTICLE_004_USD_PER_MTOK:g} per 1M tokens (its table: "
+        f"USD 750 a month for 1M tokens a day). {frontier.name}, the course's frontier reference, blends to "
+        f"USD {blended:.2f} per 1M at 75% input tokens (list price as of {frontier.as_of}), "
+        f"{ARTICLE_004_USD_PER_MTOK / blended:.1f}x less: the same monthly bills would buy that many times "
+        "the tokens today, so read the volumes below as the article's, not as today's."
+    )
 
 
 WORKED_SCENARIOS: tuple[WorkedScenario, ...] = (
@@ -547,7 +569,7 @@ WORKED_SCENARIOS: tuple[WorkedScenario, ...] = (
         ),
         data_cannot_leave_vpc=True,
         tree_tasks=("compliance", "domain_fine_tuning"),
-        assumptions="20M tokens/day: what USD 15,000/month means at seed 004's own USD 25 per 1M tokens "
+        assumptions="20M tokens/day: what USD 15,000/month means at article 004's own USD 25 per 1M tokens "
         "(400 tokens an interaction).",
     ),
     WorkedScenario(
@@ -571,7 +593,7 @@ WORKED_SCENARIOS: tuple[WorkedScenario, ...] = (
         ),
         data_cannot_leave_vpc=False,
         tree_tasks=("coding_agent",),
-        assumptions="4M tokens/day: 5,000 requests of about 800 tokens (the seed gives no token count).",
+        assumptions="4M tokens/day: 5,000 requests of about 800 tokens (the article gives no token count).",
     ),
     WorkedScenario(
         key="support",
@@ -649,7 +671,7 @@ def compare_frameworks(
     tree_tasks: Iterable[str],
     data_cannot_leave_vpc: bool = False,
 ) -> Comparison:
-    """Seed 003's flow, seed 004's matrix and seed 002's tree on the same workload, side by side."""
+    """Article 003's flow, article 004's matrix and article 002's tree on the same workload, side by side."""
     decisions = (
         six_question_flow(flow),
         score_matrix(matrix, data_cannot_leave_vpc=data_cannot_leave_vpc),

@@ -3,8 +3,15 @@
 One request's end-to-end time is the network round trip, time queued, prefill (the prompt, which
 sets the time to first token, TTFT) and decode (each generated token after the first). A batching
 server shares its GPU between the requests in flight: the total tokens/s rise, each stream's rate
-falls. ``batching_efficiency`` says how much: 1 means ``c`` streams each keep the single-stream rate,
-0 means they split it (a serial server). Lab 03 measures it on your machine.
+falls, and once the KV cache is full new requests wait for a slot.
+
+For a server you run, that is the course's capacity model
+(:class:`course.economics.capacity.ServingCapacity`, from published measurements): build the deployment
+with :meth:`Deployment.from_capacity`, and each stream's slowdown is ``1 + (c - 1)·d1/D`` (one stream's
+decode rate ``d1`` against the aggregate ceiling ``D``), growing without bound, with requests beyond the
+cache's ``max_streams`` queued. For a deployment whose load you cannot see (an API: the provider batches
+your requests with everyone else's), ``batching_efficiency`` keeps the simple reading: 1 means ``c``
+streams each keep the single-stream rate, 0 means they split it (a serial server).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from course.economics.capacity import ServingCapacity
 from course.errors import ConfigError
 
 
@@ -31,7 +39,8 @@ class Deployment:
     queue_s: float = 0.0  # waiting for a slot (rate limits, a full server)
     prefill_tokens_per_s: float
     decode_tokens_per_s: float  # one stream, alone on the server
-    batching_efficiency: float = 1.0  # 1: streams keep their rate; 0: they split it
+    batching_efficiency: float = 1.0  # 1: streams keep their rate; 0: they split it (no capacity given)
+    capacity: ServingCapacity | None = None  # your own server: slowdown and queueing follow it
 
     def __post_init__(self) -> None:
         _positive("network_rtt_s", self.network_rtt_s, zero_ok=True)
@@ -42,13 +51,57 @@ class Deployment:
             raise ConfigError(
                 f"batching_efficiency is {self.batching_efficiency!r}.", fix="Pass a share from 0 to 1."
             )
+        one = None if self.capacity is None else self.capacity.decode_tokens_per_s_one_stream
+        if self.capacity is not None and (one is None or not math.isclose(one, self.decode_tokens_per_s)):
+            raise ConfigError(
+                f"decode_tokens_per_s is {self.decode_tokens_per_s!r}, but the capacity's one stream decodes "
+                f"{one!r}.",
+                fix="Build the deployment with Deployment.from_capacity(capacity, ...).",
+            )
+
+    @classmethod
+    def from_capacity(
+        cls,
+        capacity: ServingCapacity,
+        *,
+        network_rtt_s: float,
+        queue_s: float = 0.0,
+        label: str | None = None,
+        prefill_tokens_per_s: float | None = None,
+    ) -> Deployment:
+        """Your own server, as the capacity model describes it (its one-stream decode rate must be known).
+
+        ``prefill_tokens_per_s`` defaults to the capacity's: prompt processing is limited by arithmetic,
+        about as fast for one request as for many.
+        """
+        if capacity.decode_tokens_per_s_one_stream is None:
+            raise ConfigError(
+                f"{capacity.label}: no one-stream decode rate.",
+                fix="Give the capacity decode_tokens_per_s_one_stream (published, or your roofline scaled).",
+            )
+        return cls(
+            label=label or capacity.label,
+            network_rtt_s=network_rtt_s,
+            queue_s=queue_s,
+            prefill_tokens_per_s=prefill_tokens_per_s or capacity.prefill_tokens_per_s,
+            decode_tokens_per_s=capacity.decode_tokens_per_s_one_stream,
+            capacity=capacity,
+        )
 
     def slowdown(self, concurrency: int) -> float:
         """How many times slower each stream runs with ``concurrency`` requests in flight."""
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ConfigError(f"concurrency is {concurrency!r}.", fix="Pass a whole number of 1 or more.")
+        if self.capacity is not None:
+            return self.capacity.slowdown(concurrency)
         aggregate_speedup = 1 + (concurrency - 1) * self.batching_efficiency
         return concurrency / aggregate_speedup
+
+    def waves(self, concurrency: int) -> int:
+        """How many rounds of requests the server works through: 1 until the KV cache is full, then more
+        (a request in round ``k`` waits for ``k - 1`` rounds to finish)."""
+        cap = None if self.capacity is None else self.capacity.max_streams
+        return 1 if cap is None else math.ceil(concurrency / cap)
 
 
 @dataclass(frozen=True)
@@ -100,11 +153,13 @@ def latency_budget(
     slow = deployment.slowdown(concurrency)
     prefill = prompt_tokens / deployment.prefill_tokens_per_s * slow
     decode = (output_tokens - 1) / deployment.decode_tokens_per_s * slow
-    ttft = deployment.network_rtt_s + deployment.queue_s + prefill
+    # past the KV cache's room, the last requests in flight wait for whole rounds of others to finish
+    queue = deployment.queue_s + (deployment.waves(concurrency) - 1) * (prefill + decode)
+    ttft = deployment.network_rtt_s + queue + prefill
     e2e = ttft + decode
     parts = {
         "network": deployment.network_rtt_s,
-        "queue": deployment.queue_s,
+        "queue": queue,
         "prefill": prefill,
         "decode": decode,
     }
@@ -113,7 +168,7 @@ def latency_budget(
         label=deployment.label,
         concurrency=concurrency,
         network_s=deployment.network_rtt_s,
-        queue_s=deployment.queue_s,
+        queue_s=queue,
         prefill_s=prefill,
         decode_s=decode,
         ttft_s=ttft,
@@ -132,5 +187,20 @@ def max_output_tokens_within(
     _positive("target_s", target_s)
     if first.e2e_s > target_s:
         return 0
-    per_token = deployment.slowdown(concurrency) / deployment.decode_tokens_per_s
-    return 1 + math.floor((target_s - first.e2e_s) / per_token + 1e-9)
+    if deployment.waves(concurrency) == 1:
+        per_token = deployment.slowdown(concurrency) / deployment.decode_tokens_per_s
+        return 1 + math.floor((target_s - first.e2e_s) / per_token + 1e-9)
+
+    def fits(n: int) -> bool:  # queued: a longer answer also delays the rounds before it
+        budget = latency_budget(
+            deployment, prompt_tokens=prompt_tokens, output_tokens=n, concurrency=concurrency
+        )
+        return budget.e2e_s <= target_s + 1e-9
+
+    low, high = 1, 2
+    while fits(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if fits(mid) else (low, mid)
+    return low

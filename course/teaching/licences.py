@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from course.data import DATA_DIR
-from course.datafiles import FILE_CONFIG, Day, HttpsUrl, Text, data_row, load_data, problem
+from course.datafiles import FILE_CONFIG, Day, Fact, HttpsUrl, Source, Text, data_row, load_data, problem
 from course.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ Artefact = Literal["open", "closed"]
 
 
 @data_row
-class Licence:
+class Licence(Fact):
     """One licence or set of API terms, read for what it lets a product do."""
 
     id: Text
@@ -56,10 +56,13 @@ class Licence:
     source: HttpsUrl
     as_of: Day
     source_says: Text
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 @data_row
-class ModelOpenness:
+class ModelOpenness(Fact):
     """Where one model sits on the spectrum, artefact by artefact."""
 
     name: Text
@@ -69,9 +72,12 @@ class ModelOpenness:
     training_code: Artefact
     training_data: Artefact
     licence: str | None
-    source: HttpsUrl
+    source: Source  # the page it was read in, or the source article ("article 003 (2026-06-24)")
     as_of: Day
     article: Text  # the source article(s) it comes from, e.g. "003"
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
     @model_validator(mode="after")
     def _openness_follows_artefacts(self) -> ModelOpenness:
@@ -86,13 +92,18 @@ class ModelOpenness:
 
 
 @data_row
-class Want:
+class Want(Fact):
     """Something a buyer says they want from "open", and the least openness that delivers it."""
 
     want: Text
     needs: Openness
     why: Text
     article: Text
+    source: Source | None = None  # the source article, as "article 003 (2026-06-24)"
+    as_of: Day | None = None
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 class LicenceBook(BaseModel):

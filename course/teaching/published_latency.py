@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.datafiles import Day, Positive, Source, Text, data_row, load_rows
+from course.datafiles import Day, Fact, Positive, Source, Text, data_row, load_rows
 
 FILE = "published_latency.json"
 
 
 @data_row
-class PublishedLatency:
+class PublishedLatency(Fact):
     """One published figure: median TTFT (s) and output tokens/s of one stream, dated and sourced."""
 
     provider: Text
@@ -30,6 +30,9 @@ class PublishedLatency:
     as_of: Day
     source: Source
     note: str = ""
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 def published_latency(*, data_dir: Path | None = None) -> tuple[PublishedLatency, ...]:

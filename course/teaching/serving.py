@@ -11,14 +11,14 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
-from course.datafiles import Day, Source, Text, data_row, load_rows
+from course.datafiles import Day, Fact, Source, Text, data_row, load_rows
 from course.errors import ConfigError
 
 Status = Literal["active", "maintenance"]
 
 
 @data_row
-class ServingStack:
+class ServingStack(Fact):
     """One way to serve an open model, as its own pages describe it on ``as_of`` (a row of
     ``course/data/serving_stacks.json``)."""
 
@@ -34,6 +34,9 @@ class ServingStack:
     as_of: Day
     source: Source
     notes: str = ""
+    checked: Day | None = None
+    quote: str = ""
+    unverified: str | None = ""
 
 
 @functools.cache

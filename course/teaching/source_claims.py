@@ -1,9 +1,9 @@
-"""Seed claims that turn on one assumption: the self-hosted throughput.
+"""Article claims that turn on one assumption: the self-hosted throughput.
 
-The seeds' self-hosted figures imply a few hundred tokens/s per replica (little batching); a batching
-server (vLLM, llama-server with parallel slots) at high concurrency sustains several times more on the
-same GPUs. :func:`claims_at_throughput` re-checks three seed claims at each throughput given, on one
-H100 run 24/7 with seed 002's staff time, against current list prices.
+The source articles' self-hosted figures imply a few hundred tokens/s per replica (little batching); a
+batching server (vLLM, llama-server with parallel slots) at high concurrency sustains several times more
+on the same GPUs. :func:`claims_at_throughput` re-checks three article claims at each throughput given, on one
+H100 run 24/7 with article 002's staff time, against current list prices.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from course.economics.costs import ApiPlan, SelfHostSetup, break_even, compare_c
 from course.economics.prices import PriceSnapshot, load_prices
 from course.errors import ConfigError
 
-SOURCE_IMPLIED_TOKENS_PER_S = 400.0  # what the course's reading of seed 002's H100 figure assumes
+SOURCE_IMPLIED_TOKENS_PER_S = 400.0  # what the course's reading of article 002's H100 figure assumes
 BATCHED_TOKENS_PER_S = (
     2_500.0  # lesson 03: prefill 6,000 and decode 900 tokens/s blended at 3 input : 1 output
 )
-H100_USD_PER_HOUR = 2.50  # seed 002: "$1-3/hour for a single H100"
+H100_USD_PER_HOUR = 2.50  # article 002: "$1-3/hour for a single H100"
 INPUT_SHARE = 0.75  # 3 input tokens per output token
 
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """One seed claim re-checked at one throughput."""
+    """One article claim re-checked at one throughput."""
 
     throughput_tokens_per_s: float
     claim: str
@@ -39,7 +39,7 @@ def _h100(throughput: float) -> SelfHostSetup:
         usd_per_gpu_hour=H100_USD_PER_HOUR,
         throughput_tokens_per_s=throughput,
         utilisation=0.5,
-        engineering_hours_per_month=10.0,  # seed 002: "easily 10 hours/month"
+        engineering_hours_per_month=10.0,  # article 002: "easily 10 hours/month"
         staff_usd_per_hour=100.0,
         label=f"70B on 1x H100 at {throughput:,.0f} tokens/s",
     )
@@ -50,9 +50,9 @@ def claims_at_throughput(
     *,
     snapshot: PriceSnapshot | None = None,
 ) -> tuple[ClaimCheck, ...]:
-    """Seed 002's 50M tokens/month line and seed 003's two thresholds, at each throughput.
+    """Article 002's 50M tokens/month line and article 003's two thresholds, at each throughput.
 
-    ``holds``: the claim is true under that assumption (seed 002's line within 2x).
+    ``holds``: the claim is true under that assumption (article 002's line within 2x).
     """
     if not throughputs_tokens_per_s or any(t <= 0 for t in throughputs_tokens_per_s):
         raise ConfigError("Throughputs must be given and above 0.", fix="Pass e.g. (400, 2500).")
@@ -67,7 +67,7 @@ def claims_at_throughput(
         rows.append(
             ClaimCheck(
                 tps,
-                "Seed 002: above ~50M tokens/month self-hosting starts to win",
+                "Article 002: above ~50M tokens/month self-hosting starts to win",
                 gpt5.label,
                 "self-hosting never pays"
                 if month is None
@@ -81,7 +81,7 @@ def claims_at_throughput(
             rows.append(
                 ClaimCheck(
                     tps,
-                    "Seed 003: at 100M tokens/day self-hosting is 70-80% cheaper",
+                    "Article 003: at 100M tokens/day self-hosting is 70-80% cheaper",
                     plan.label,
                     f"{saving:.0%} cheaper ({c.self_host.replicas} H100s)"
                     if saving >= 0
@@ -93,7 +93,7 @@ def claims_at_throughput(
         rows.append(
             ClaimCheck(
                 tps,
-                "Seed 003: under 2M tokens/day closed APIs are almost always cheaper",
+                "Article 003: under 2M tokens/day closed APIs are almost always cheaper",
                 gpt5.label,
                 f"API USD {low.api.usd_per_month:,.0f} vs self-hosted "
                 f"USD {low.self_host.usd_per_month:,.0f} a month",

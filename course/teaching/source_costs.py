@@ -1,7 +1,8 @@
-"""The seed articles' cost figures, reproduced from explicit assumptions with :mod:`course.economics.costs`.
+"""The source articles' cost figures, reproduced from explicit assumptions with :mod:`course.economics.costs`.
 
-The seeds quote figures for the same 10M tokens/day that differ about 16x. :data:`SOURCE_SCENARIOS` is a
-table: one row per figure a seed states, with the assumptions that reproduce it; a small evaluator
+The source articles quote figures for the same 10M tokens/day that differ about 16x.
+:data:`SOURCE_SCENARIOS` is a table: one row per figure an article states, with the assumptions that
+reproduce it; a small evaluator
 (:func:`source_reconciliation`) runs each row against a price snapshot, so a learner can see which
 assumption moves which figure. Money in these texts is written "USD 450", never with a dollar sign:
 JupyterLab would typeset two dollar signs in one table cell as maths.
@@ -33,7 +34,7 @@ from course.economics.prices import PriceSnapshot, load_prices
 
 @dataclass(frozen=True)
 class SourceFigure:
-    """One figure a seed article states, next to what the cost model gives from explicit assumptions."""
+    """One figure a source article states, next to what the cost model gives from explicit assumptions."""
 
     article: str  # the source article, e.g. "003"
     claim: str
@@ -41,21 +42,21 @@ class SourceFigure:
     source_low: float
     source_high: float  # equal to source_low for a point figure
     reproduced: float
-    diff_pct: float  # from the nearest end of the seed's range; 0 inside it
+    diff_pct: float  # from the nearest end of the article's range; 0 inside it
     matches: bool  # within 5%
-    implied_usd_per_mtok: float | None  # what the seed's own figure means per 1M tokens (API rows)
+    implied_usd_per_mtok: float | None  # what the article's own figure means per 1M tokens (API rows)
     assumptions: str
     why: str
 
 
 SOURCE_TOLERANCE = 0.05
-SOURCE_002_ENGINEERING_HOURS_PER_MONTH = 10.0  # seed 002: 10 h/month of staff time
+SOURCE_002_ENGINEERING_HOURS_PER_MONTH = 10.0  # article 002: 10 h/month of staff time
 SOURCE_002_STAFF_USD_PER_HOUR = 100.0
-TEN_M = 10e6  # tokens/day: the volume seeds 003 and 004 both price
+TEN_M = 10e6  # tokens/day: the volume articles 003 and 004 both price
 
 
 def with_source_002_staff(setup: SelfHostSetup) -> SelfHostSetup:
-    """``setup`` with seed 002's staff time (10 h/month at USD 100/h), which the other seeds leave out."""
+    """``setup`` with article 002's staff time (10 h/month at USD 100/h), which the others leave out."""
     return dataclasses.replace(
         setup,
         engineering_hours_per_month=SOURCE_002_ENGINEERING_HOURS_PER_MONTH,
@@ -63,7 +64,7 @@ def with_source_002_staff(setup: SelfHostSetup) -> SelfHostSetup:
     )
 
 
-# --- the seeds' self-hosted setups: their own assumptions, not snapshot prices ---------------------
+# --- the source articles' self-hosted setups: their own assumptions, not snapshot prices -------------------
 
 A100_SPOT = SelfHostSetup(
     usd_per_gpu_hour=1.20,
@@ -96,7 +97,7 @@ H100_ONE = SelfHostSetup(
 
 @dataclass(frozen=True)
 class Book:
-    """What every scenario computes with: a price snapshot and the seeds' 30-day month."""
+    """What every scenario computes with: a price snapshot and the source articles' 30-day month."""
 
     snap: PriceSnapshot
     days: float = SOURCE_DAYS_PER_MONTH
@@ -118,21 +119,21 @@ class Book:
     def break_even(self, plan: ApiPlan, setup: SelfHostSetup) -> BreakEven:
         return break_even(plan, setup, days_per_month=self.days)
 
-    # the API lines the seeds price against
+    # the API lines the source articles price against
     @property
     def gpt4o_003(self) -> ApiPlan:
-        """Seed 003's GPT-4o line: 97% of tokens are input, all of it cached."""
+        """Article 003's GPT-4o line: 97% of tokens are input, all of it cached."""
         return self.plan("gpt-4o", 0.97, 1.0)
 
     @property
     def gpt4_turbo_004(self) -> ApiPlan:
-        """Seed 004's "GPT-4o" line: GPT-4 Turbo-era prices, 1 input : 3 output tokens."""
+        """Article 004's "GPT-4o" line: GPT-4 Turbo-era prices, 1 input : 3 output tokens."""
         return self.plan("gpt-4-turbo", 0.25)
 
 
 @dataclass(frozen=True)
 class SourceScenario:
-    """One row of the table: a seed's figure and the assumptions (functions of a :class:`Book`)."""
+    """One row of the table: a article's figure and the assumptions (functions of a :class:`Book`)."""
 
     article: str  # the source article, e.g. "003"
     claim: str
@@ -142,13 +143,13 @@ class SourceScenario:
     reproduce: Callable[[Book], float]
     assumptions: Callable[[Book], str]
     why: Callable[[Book], str]
-    implied: Callable[[Book], float] | None = None  # the seed's own figure per 1M tokens
+    implied: Callable[[Book], float] | None = None  # the article's own figure per 1M tokens
 
 
 def source_reconciliation(snapshot: PriceSnapshot | None = None) -> tuple[SourceFigure, ...]:
-    """Each cost figure of seeds 002 (2026-04-29), 003 (2026-05) and 004 (2026) from explicit assumptions.
+    """Each cost figure of articles 002 (2026-04-29), 003 (2026-05) and 004 (2026) from explicit assumptions.
 
-    The seeds disagree by ~16x for the same 10M tokens/day; the ``implied_usd_per_mtok`` and ``why``
+    The source articles disagree by ~16x for the same 10M tokens/day; the ``implied_usd_per_mtok`` and ``why``
     columns say which assumption does it (see also :func:`source_gap_factors`).
     """
     book = Book(snapshot or load_prices())
@@ -156,7 +157,7 @@ def source_reconciliation(snapshot: PriceSnapshot | None = None) -> tuple[Source
 
 
 def evaluate(scenario: SourceScenario, book: Book) -> SourceFigure:
-    """Run one scenario: the reproduced figure, its distance from the seed's, and the texts."""
+    """Run one scenario: the reproduced figure, its distance from the article's, and the texts."""
     low, high = scenario.low, scenario.high
     got = scenario.reproduce(book)
     if got < low:
@@ -210,9 +211,9 @@ def _text(text: str) -> Callable[[Book], str]:
     return lambda _book: text
 
 
-# --- seed 003: 10M tokens/day "of mixed input/output" (~300M tokens/month) -------------------------
+# --- article 003: 10M tokens/day "of mixed input/output" (~300M tokens/month) -------------------------
 
-# (name in the claim, snapshot model, input share, cached share of input, seed's USD/month)
+# (name in the claim, snapshot model, input share, cached share of input, article's USD/month)
 SOURCE_003_API_LINES = (
     ("GPT-4o", "gpt-4o", 0.97, 1.0, 450),
     ("Claude Sonnet", "claude-3-5-sonnet-20241022", 0.96, 1.0, 270),
@@ -250,10 +251,14 @@ def _api_003(name: str, model: str, share: float, cached: float, source_usd: flo
 
 def _a100_spot_why(book: Book) -> str:
     busy = book.own(A100_SPOT, TEN_M)
-    spot = book.snap.gpu("A100 80GB", provider="gcp").usd_per_hour(spot=True)
+    spot = min(
+        (r for r in book.snap.gpu_rates if r.gpu == "A100 80GB" and r.usd_per_hour_spot is not None),
+        key=lambda r: r.usd_per_hour(spot=True),
+    )
     return (
         f"That is {busy.gpu_hours_per_month / book.days:.1f} GPU-hours a day, not 24/7 "
-        f"(24/7 costs {usd(1.20 * 24 * book.days)}). The snapshot's A100 spot row is USD {spot:g}/h."
+        f"(24/7 costs {usd(1.20 * 24 * book.days)}). The snapshot's cheapest A100 spot rate is "
+        f"USD {spot.usd_per_hour(spot=True):g}/h ({spot.provider})."
     )
 
 
@@ -273,7 +278,7 @@ def _pays_from_5m(book: Book) -> float:
 def _pays_from_5m_why(book: Book) -> str:
     heavy = book.break_even(book.gpt4o_003, with_source_002_staff(A100_SPOT))
     return (
-        "Holds only if running the server costs ~USD 135/month of staff time; with seed 002's 10 h/month "
+        "Holds only if running the server costs ~USD 135/month of staff time; with article 002's 10 h/month "
         f"at USD 100/h it moves to {_fmt(heavy.tokens_per_day)} tokens/day."
     )
 
@@ -326,14 +331,14 @@ SOURCE_003: tuple[SourceScenario, ...] = (
         5e6,
         reproduce=_pays_from_5m,
         assumptions=_text(
-            "GPT-4o as in seed 003's USD 450 row vs its USD 180 A100 spot setup, plus 1.5 h/month of staff "
-            "at USD 90/h"
+            "GPT-4o as in article 003's USD 450 row vs its USD 180 A100 spot setup, plus 1.5 h/month of "
+            "staff at USD 90/h"
         ),
         why=_pays_from_5m_why,
     ),
 )
 
-# --- seed 004: its cost table by volume (on-demand GPUs, standard API tier) -------------------------
+# --- article 004: its cost table by volume (on-demand GPUs, standard API tier) -------------------------
 
 
 def _gpt4o_7500_why(book: Book) -> str:
@@ -346,7 +351,7 @@ def _gpt4o_7500_why(book: Book) -> str:
     )
 
 
-# (setup, GPU row in the snapshot, tokens/day, the seed's GPU count, the seed's USD/month)
+# (setup, GPU row in the snapshot, tokens/day, the article's GPU count, the article's USD/month)
 SOURCE_004_GPU_TABLE = (
     (A100_PAIR, "A100 80GB", 10e6, 2, 3000),
     (A100_PAIR, "A100 80GB", 50e6, 4, 6000),
@@ -395,7 +400,8 @@ def _break_even_004(setup: SelfHostSetup, claim: str, low: float, high: float) -
         )
         return (
             lead
-            + f"with seed 002's 10 h/month of staff at USD 100/h: {_fmt(staffed.tokens_per_day)} tokens/day."
+            + "with article 002's 10 h/month of staff at USD 100/h: "
+            + f"{_fmt(staffed.tokens_per_day)} tokens/day."
         )
 
     return SourceScenario(
@@ -406,7 +412,7 @@ def _break_even_004(setup: SelfHostSetup, claim: str, low: float, high: float) -
         high,
         reproduce=lambda b: _tokens(b.break_even(b.gpt4_turbo_004, setup)),
         assumptions=_text(
-            "The two rows above: seed 004's GPT-4o line (USD 25/Mtok) vs its GPU line, no staff cost"
+            "The two rows above: article 004's GPT-4o line (USD 25/Mtok) vs its GPU line, no staff cost"
         ),
         why=why,
     )
@@ -477,11 +483,22 @@ SOURCE_004: tuple[SourceScenario, ...] = (
     ),
 )
 
-# --- seed 002 ---------------------------------------------------------------------------------------
+# --- article 002 ---------------------------------------------------------------------------------------
 
 
 def _h100_rates(book: Book) -> list[float]:
     return sorted(r.usd_per_hour_on_demand for r in book.snap.gpu_rates if r.gpu.startswith("H100"))
+
+
+def _h100_why(book: Book) -> str:
+    """Why the snapshot's median H100 rate agrees with the article's range, or why it no longer does."""
+    median = _h100_rates(book)[len(_h100_rates(book)) // 2]
+    if median <= 3.0 * 1.05:
+        return "The range is neocloud pricing; a hyperscaler on demand is 2-3x dearer (spot is lower)."
+    return (
+        f"The market moved: the snapshot's median H100 rate is USD {median:g}/h, above the article's range "
+        "(neocloud rents rose in 2026; a hyperscaler on demand is dearer still, spot is lower)."
+    )
 
 
 def _frontier_50m_why(book: Book) -> str:
@@ -515,7 +532,7 @@ SOURCE_002: tuple[SourceScenario, ...] = (
             "Median of the snapshot's H100 on-demand rows "
             f"(USD {', '.join(f'{v:g}' for v in _h100_rates(b))})"
         ),
-        why=_text("The range is neocloud pricing; a hyperscaler on demand is 2-3x dearer (spot is lower)."),
+        why=lambda b: _h100_why(b),
     ),
     SourceScenario(
         "002",
@@ -526,7 +543,7 @@ SOURCE_002: tuple[SourceScenario, ...] = (
         reproduce=lambda b: b.own(H100_ONE, 1e6).usd_per_month,
         assumptions=_text("One H100 at USD 2.50/h, 24 h x 30 days"),
         why=lambda b: (
-            "One card is enough in 8-bit; two at the seed's top rate (USD 3/h) cost "
+            "One card is enough in 8-bit; two at the article's top rate (USD 3/h) cost "
             f"{usd(2 * 3 * 24 * b.days)}."
         ),
     ),
@@ -547,7 +564,7 @@ SOURCE_002: tuple[SourceScenario, ...] = (
     ),
 )
 
-#: Every figure the seeds state, in article order within each seed.
+#: Every figure the source articles state, in article order within each article.
 SOURCE_SCENARIOS: tuple[SourceScenario, ...] = (*SOURCE_003, *SOURCE_004, *SOURCE_002)
 
 
@@ -556,7 +573,7 @@ SOURCE_SCENARIOS: tuple[SourceScenario, ...] = (*SOURCE_003, *SOURCE_004, *SOURC
 
 @dataclass(frozen=True)
 class GapStep:
-    """One step from seed 003's GPT-4o price per token to seed 004's."""
+    """One step from article 003's GPT-4o price per token to article 004's."""
 
     assumption: str
     usd_per_mtok: float
@@ -565,11 +582,11 @@ class GapStep:
 
 
 def source_gap_factors(snapshot: PriceSnapshot | None = None) -> tuple[GapStep, ...]:
-    """Why seeds 003 and 004 price GPT-4o at 10M tokens/day ~16x apart, one assumption at a time."""
+    """Why articles 003 and 004 price GPT-4o at 10M tokens/day ~16x apart, one assumption at a time."""
     gpt4o = (snapshot or load_prices()).api("gpt-4o")
     steps = (
         (
-            "Seed 003: 97% of tokens are cached input",
+            "Article 003: 97% of tokens are cached input",
             ApiPlan.from_price(gpt4o, input_share=0.97, cached_input_share=1),
         ),
         ("Same model, no caching, 3 input : 1 output", ApiPlan.from_price(gpt4o, input_share=0.75)),
@@ -582,7 +599,7 @@ def source_gap_factors(snapshot: PriceSnapshot | None = None) -> tuple[GapStep, 
         out.append(_gap_step(text, price, previous))
         previous = price
     out.append(
-        _gap_step("Seed 004: USD 25/Mtok, above any GPT-4o mix (GPT-4 Turbo-era prices)", 25.0, previous)
+        _gap_step("Article 004: USD 25/Mtok, above any GPT-4o mix (GPT-4 Turbo-era prices)", 25.0, previous)
     )
     return tuple(out)
 

@@ -1,4 +1,5 @@
-"""Calculators for the notebooks: break-even, the scoring matrix (seed 004) and the question flow (seed 003).
+"""Calculators for the notebooks: break-even, the scoring matrix (article 004) and the question flow
+(article 003).
 
 Each ``*_view`` function is pure: settings in, a :class:`~course.widgets.views.StaticView` (table,
 notes, figure) out. Each form or calculator returns a :class:`~course.widgets.views.LiveView` (controls
@@ -14,8 +15,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from course.config import is_headless
-from course.economics.costs import ApiPlan, BreakEven, SelfHostSetup, break_even, compare_costs
-from course.economics.prices import ApiPrice, GpuRate, PriceSnapshot, load_prices
+from course.economics.costs import (
+    ApiPlan,
+    BreakEven,
+    SelfHostSetup,
+    api_monthly_cost,
+    break_even,
+    compare_costs,
+)
+from course.economics.prices import ApiPrice, GpuRate, PriceSnapshot, load_prices, reference_model
+from course.economics.selfhost import SelfHostQuote, quote_self_host
+from course.economics.throughput import served_models
+from course.errors import ConfigError
 from course.teaching.decision import FlowAnswers, MatrixScores, score_matrix, six_question_flow
 from course.widgets.views import LiveView, StaticView
 
@@ -23,7 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from ipywidgets import Widget
 
-TABLE_VOLUMES_TOKENS_PER_DAY = (1e5, 1e6, 1e7, 5e7, 1e8)  # seed 004's cost table rows
+TABLE_VOLUMES_TOKENS_PER_DAY = (1e5, 1e6, 1e7, 5e7, 1e8)  # article 004's cost table rows
 
 
 # --- break-even calculator ------------------------------------------------------------------------
@@ -31,20 +42,26 @@ TABLE_VOLUMES_TOKENS_PER_DAY = (1e5, 1e6, 1e7, 5e7, 1e8)  # seed 004's cost tabl
 
 @dataclass(frozen=True, kw_only=True)
 class CalculatorSettings:
-    """The calculator's inputs (defaults: Claude Sonnet 4.5 vs a 70B model on 2x A100 at Lambda)."""
+    """The calculator's inputs (defaults: the frontier reference model vs Llama 3.3 70B on H100s at Lambda).
+
+    ``api_model`` None: the snapshot's frontier reference (:func:`course.economics.prices.reference_model`).
+    ``throughput_tokens_per_s`` and ``gpus_per_replica`` None: the published capacity of ``model`` on ``gpu``
+    (:func:`course.economics.selfhost.quote_self_host`); set them to use your own figures instead.
+    """
 
     tokens_per_day: float = 10e6
     input_share: float = 0.75
     cached_input_share: float = 0.0
     reasoning_tokens_per_output_token: float = 0.0  # hidden "thinking" tokens, billed as output
-    api_model: str = "claude-sonnet-4-5"
+    api_model: str | None = None
     api_provider: str | None = None
-    gpu: str = "A100 80GB"
+    model: str = "llama-3.3-70b"  # the open model self-hosted (course/data/throughput.json)
+    gpu: str = "H100 80GB"
     gpu_provider: str | None = "lambda"
     spot: bool = False
-    gpus_per_replica: int = 2
+    gpus_per_replica: int | None = None
     utilisation: float = 0.6
-    throughput_tokens_per_s: float = 1000.0  # an assumption until you measure your own (labs do)
+    throughput_tokens_per_s: float | None = None  # None: published; a number: yours
     engineering_hours_per_month: float = 10.0
     staff_usd_per_hour: float = 100.0
     fixed_usd_per_month: float = 0.0
@@ -60,49 +77,83 @@ class BreakEvenView(StaticView):
 
 
 def _lookup(settings: CalculatorSettings, snap: PriceSnapshot) -> tuple[ApiPrice, GpuRate]:
-    return snap.api(settings.api_model, provider=settings.api_provider), snap.gpu(
-        settings.gpu, provider=settings.gpu_provider
+    price = (
+        reference_model("frontier", snapshot=snap)
+        if settings.api_model is None
+        else snap.api(settings.api_model, provider=settings.api_provider)
+    )
+    return price, snap.gpu(settings.gpu, provider=settings.gpu_provider)
+
+
+def _quote(settings: CalculatorSettings, snap: PriceSnapshot) -> SelfHostQuote:
+    return quote_self_host(
+        settings.model,
+        settings.gpu,
+        utilisation=settings.utilisation,
+        input_share=settings.input_share,
+        gpu_provider=settings.gpu_provider,
+        snapshot=snap,
     )
 
 
-def _build(settings: CalculatorSettings, price: ApiPrice, rate: GpuRate) -> tuple[ApiPlan, SelfHostSetup]:
+def _build(
+    settings: CalculatorSettings, price: ApiPrice, rate: GpuRate, quote: SelfHostQuote | None = None
+) -> tuple[ApiPlan, SelfHostSetup]:
+    """The API plan and the self-hosted setup: throughput and GPUs per replica from ``quote`` (published)
+    unless the settings give their own."""
     plan = ApiPlan.from_price(
         price,
         input_share=settings.input_share,
         cached_input_share=settings.cached_input_share,
         reasoning_tokens_per_output_token=settings.reasoning_tokens_per_output_token,
     )
+    if quote is None and (settings.throughput_tokens_per_s is None or settings.gpus_per_replica is None):
+        raise ConfigError(
+            "No throughput: the settings give none and no published quote was passed.",
+            fix="Set throughput_tokens_per_s and gpus_per_replica, or pass the quote (break_even_view does).",
+        )
+    throughput = settings.throughput_tokens_per_s or (quote.tokens_per_s if quote else 0.0)
+    gpus = settings.gpus_per_replica or (quote.capacity.gpus_per_replica if quote else 1)
     setup = SelfHostSetup.from_gpu(
         rate,
         spot=settings.spot,
-        gpus_per_replica=settings.gpus_per_replica,
-        throughput_tokens_per_s=settings.throughput_tokens_per_s,
+        gpus_per_replica=gpus,
+        throughput_tokens_per_s=throughput,
         utilisation=settings.utilisation,
         engineering_hours_per_month=settings.engineering_hours_per_month,
         staff_usd_per_hour=settings.staff_usd_per_hour,
         fixed_usd_per_month=settings.fixed_usd_per_month,
+        label=f"{quote.model.name if quote else settings.model} on {gpus}× {rate.gpu}",
     )
     return plan, setup
 
 
 def cost_table(
-    plan: ApiPlan, setup: SelfHostSetup, volumes_tokens_per_day: tuple[float, ...]
+    plan: ApiPlan,
+    setup: SelfHostSetup,
+    volumes_tokens_per_day: tuple[float, ...],
+    *,
+    managed: ApiPlan | None = None,
 ) -> pd.DataFrame:
-    """Both sides' monthly cost at each volume, like seed 004's table."""
+    """The options' monthly cost at each volume, like article 004's table (a managed host when given)."""
     import pandas as pd
 
     rows = []
     for volume in sorted(set(volumes_tokens_per_day)):
         both = compare_costs(plan, setup, volume)
-        rows.append(
-            {
-                "tokens/day": round(volume),
-                "API USD/month": round(both.api.usd_per_month, 2),
-                "self-host USD/month": round(both.self_host.usd_per_month, 2),
-                "self-host GPUs": both.self_host.gpus,
-                "cheaper": both.cheaper,
-            }
-        )
+        row: dict[str, object] = {
+            "tokens/day": round(volume),
+            "API USD/month": round(both.api.usd_per_month, 2),
+            "self-host USD/month": round(both.self_host.usd_per_month, 2),
+            "self-host GPUs": both.self_host.gpus,
+            "cheaper": both.cheaper,
+        }
+        if managed is not None:
+            hosted = api_monthly_cost(managed, volume).usd_per_month
+            row["managed host USD/month"] = round(hosted, 2)
+            if hosted < min(both.api.usd_per_month, both.self_host.usd_per_month):
+                row["cheaper"] = "managed host"
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -113,13 +164,35 @@ def break_even_view(
     from course.plots.costs import plot_cost_vs_volume
 
     settings = settings or CalculatorSettings()
-    price, rate = _lookup(settings, snapshot or load_prices())
-    plan, setup = _build(settings, price, rate)
+    snap = snapshot or load_prices()
+    price, rate = _lookup(settings, snap)
+    quote = _quote(settings, snap)
+    plan, setup = _build(settings, price, rate, quote)
+    host = min(quote.managed, key=lambda o: o.usd_per_mtok) if quote.managed else None
+    managed = host.plan(input_share=settings.input_share) if host else None
     found = break_even(plan, setup)
     volumes: tuple[float, ...] = (*TABLE_VOLUMES_TOKENS_PER_DAY, settings.tokens_per_day)
     if found.tokens_per_day:
         volumes += (found.tokens_per_day,)
     at = compare_costs(plan, setup, settings.tokens_per_day)
+    own = settings.throughput_tokens_per_s is not None
+    per_replica = (
+        f"{setup.throughput_tokens_per_s:,.0f} tokens/s per replica of {setup.gpus_per_replica} GPU(s)"
+    )
+    throughput_note = (
+        f"Throughput: yours, {per_replica}."
+        if own
+        else f"Throughput: published, {quote.capacity.label}: {per_replica} at {settings.input_share:.0%} "
+        f"input tokens (rows {', '.join(quote.capacity.sources)})."
+    )
+    hosted_usd = api_monthly_cost(managed, settings.tokens_per_day).usd_per_month if managed else 0.0
+    hosted_note = (
+        f"The same open weights from {host.label}: USD {host.usd_per_mtok:.3g} per 1M tokens for this mix "
+        f"(USD {hosted_usd:,.0f}/month at this volume); "
+        f"self-hosting against it: {break_even(managed, setup).reason}"
+        if host and managed
+        else "No managed host in the snapshot sells these weights."
+    )
     notes = (
         f"At {settings.tokens_per_day:,.0f} tokens/day: API USD {at.api.usd_per_month:,.0f}/month "
         f"(USD {at.api.usd_per_mtok:.2f} per 1M tokens"
@@ -131,13 +204,18 @@ def break_even_view(
         + f"); self-hosted USD {at.self_host.usd_per_month:,.0f}/month on {at.self_host.gpus} GPU(s) "
         f"(USD {at.self_host.usd_per_mtok:.2f} per 1M tokens, {at.self_host.load_share:.0%} of capacity).",
         found.reason,
+        hosted_note,
+        throughput_note,
+        quote.check.message if not own else "",
         f"Prices from a dated snapshot: {price.name} ({price.provider}, {price.as_of}); {rate.gpu} at "
         f"{rate.provider} ({rate.as_of}, {'spot' if settings.spot else 'on demand'}). "
         "Refresh before quoting.",
     )
+    shown = tuple(n for n in notes if n)
     figure = plot_cost_vs_volume(plan, setup)
     title = f"{plan.label} vs {setup.label}: break-even"
-    return BreakEvenView(title, cost_table(plan, setup, volumes), notes, figure, plan, setup, found)
+    table = cost_table(plan, setup, volumes, managed=managed)
+    return BreakEvenView(title, table, shown, figure, plan, setup, found)
 
 
 def break_even_calculator(
@@ -154,6 +232,7 @@ def _calculator_live(settings: CalculatorSettings, snap: PriceSnapshot) -> LiveV
     import ipywidgets as w
 
     price, rate = _lookup(settings, snap)
+    quote = _quote(settings, snap)
     wide = {"style": {"description_width": "11em"}, "layout": w.Layout(width="95%")}
     controls = {
         "tokens_per_day": w.FloatLogSlider(
@@ -197,6 +276,12 @@ def _calculator_live(settings: CalculatorSettings, snap: PriceSnapshot) -> LiveV
             description="API model",
             **wide,
         ),
+        "model": w.Dropdown(
+            options=[(m.name, m.key) for m in served_models()],
+            value=quote.model.key,
+            description="open model",
+            **wide,
+        ),
         "gpu_row": w.Dropdown(
             options=[
                 (f"{g.gpu}, {g.provider} (USD {g.usd_per_hour_on_demand:g}/h)", (g.provider, g.gpu))
@@ -207,14 +292,23 @@ def _calculator_live(settings: CalculatorSettings, snap: PriceSnapshot) -> LiveV
             **wide,
         ),
         "spot": w.Checkbox(value=settings.spot, description="spot price", **wide),
+        "published": w.Checkbox(
+            value=settings.throughput_tokens_per_s is None,
+            description="published throughput and GPUs per replica (untick to set your own)",
+            **wide,
+        ),
         "gpus_per_replica": w.IntSlider(
-            value=settings.gpus_per_replica, min=1, max=8, description="GPUs per replica", **wide
+            value=settings.gpus_per_replica or quote.capacity.gpus_per_replica,
+            min=1,
+            max=8,
+            description="GPUs per replica",
+            **wide,
         ),
         "utilisation": w.FloatSlider(
             value=settings.utilisation, min=0.05, max=1, step=0.05, description="utilisation", **wide
         ),
         "throughput_tokens_per_s": w.FloatLogSlider(
-            value=settings.throughput_tokens_per_s,
+            value=settings.throughput_tokens_per_s or quote.tokens_per_s,
             base=10,
             min=1,
             max=5,
@@ -236,7 +330,11 @@ def _calculator_live(settings: CalculatorSettings, snap: PriceSnapshot) -> LiveV
         ),
     }
 
-    def render(*, api: tuple[str, str], gpu_row: tuple[str, str], **values: Any) -> StaticView:
+    def render(
+        *, api: tuple[str, str], gpu_row: tuple[str, str], published: bool, **values: Any
+    ) -> StaticView:
+        if published:
+            values.update(throughput_tokens_per_s=None, gpus_per_replica=None)
         chosen = dataclasses.replace(
             settings, api_provider=api[0], api_model=api[1], gpu_provider=gpu_row[0], gpu=gpu_row[1], **values
         )
@@ -245,7 +343,7 @@ def _calculator_live(settings: CalculatorSettings, snap: PriceSnapshot) -> LiveV
     return LiveView("Break-even calculator", controls, render)
 
 
-# --- the scoring matrix (seed 004) -----------------------------------------------------------------
+# --- the scoring matrix (article 004) -----------------------------------------------------------------
 
 DEFAULT_SCORES = MatrixScores(
     capability=3, privacy=3, cost_volume=3, ops_tolerance=3, fine_tuning=3, latency=3
@@ -299,7 +397,7 @@ def scoring_matrix_form(
     return LiveView("Scoring matrix (1 = favours closed, 5 = favours open)", controls, render)
 
 
-# --- the six-question flow (seed 003) -------------------------------------------------------------
+# --- the six-question flow (article 003) -------------------------------------------------------------
 
 DEFAULT_ANSWERS = FlowAnswers(
     privacy_constraint=False,
@@ -364,4 +462,4 @@ def question_flow_form(answers: FlowAnswers | None = None) -> StaticView | LiveV
     def render(**values: Any) -> StaticView:
         return question_flow_view(FlowAnswers(**values))
 
-    return LiveView("Six-question flow (seed 003)", controls, render)
+    return LiveView("Six-question flow (article 003)", controls, render)

@@ -5,6 +5,11 @@ Markdown, its table and its figure. A :class:`LiveView` is a set of ipywidgets c
 feed a view function, redrawn when one changes. Every text shown as Markdown or HTML goes through
 :func:`escape_currency`: JupyterLab typesets a pair of dollar signs in one paragraph, table cell or
 HTML output as LaTeX, so "$3 ... $15" would turn into maths.
+
+A live view is displayed as one output holding both renderings: the widget, for a front end with the widget
+manager (JupyterLab), and its current :class:`StaticView` as HTML with a plain-text note, for every other
+renderer (GitHub, VS Code without the widget manager, nbconvert to Markdown or PDF). A saved notebook then
+shows the calculator's table and figure where it would otherwise show ``VBox(children=(...))``.
 """
 
 from __future__ import annotations
@@ -52,6 +57,21 @@ class StaticView:
         """The title and the notes as the Markdown that is displayed (currency escaped)."""
         notes = "\n".join(f"- {escape_currency(note)}" for note in self.notes)
         return f"**{escape_currency(self.title)}**", notes
+
+    def html(self) -> str:
+        """The whole view as one self-contained HTML fragment (the figure inlined as a PNG)."""
+        import base64
+
+        parts = [f"<p><b>{escape_currency(html.escape(self.title))}</b></p>"]
+        parts.append(table_for_display(self.table).to_html(max_cols=None, max_rows=None))
+        if self.notes:
+            items = "".join(f"<li>{escape_currency(html.escape(n))}</li>" for n in self.notes)
+            parts.append(f"<ul>{items}</ul>")
+        if self.figure is not None:
+            png = base64.b64encode(figure_png(self.figure)).decode("ascii")
+            alt = escape_currency(html.escape(self.title))
+            parts.append(f'<img alt="{alt}" src="data:image/png;base64,{png}"/>')
+        return "\n".join(p for p in parts if p)
 
     def _ipython_display_(self) -> None:
         from IPython.display import Image, Markdown, display
@@ -108,7 +128,24 @@ class LiveView:
             clear_output(wait=True)
             display(self.view if self.error is None else Markdown(f"**{escape_currency(str(self.error))}**"))
 
+    def mimebundle(self) -> dict[str, Any]:
+        """The widget's own output, plus the current view as HTML and a text note for static renderings."""
+        bundle = dict(self.widget._repr_mimebundle_() or {})
+        if self.view is not None:
+            bundle["text/html"] = self.view.html()
+            shown = "the table and figure of its current settings"
+        else:
+            bundle["text/html"] = (
+                f"<p>{self.title_html}</p><p>{escape_currency(html.escape(str(self.error)))}</p>"
+            )
+            shown = "its message"
+        bundle["text/plain"] = (
+            f"{html.unescape(self.title_html.replace('<b>', '').replace('</b>', ''))}: an interactive view "
+            f"(live in JupyterLab); this rendering shows {shown}."
+        )
+        return bundle
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.widget)
+        display(self.mimebundle(), raw=True)
