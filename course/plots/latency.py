@@ -7,10 +7,11 @@ with ``fig.savefig(path)``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal, TypeVar
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course.measure.metrics import RequestMetrics
@@ -94,14 +95,7 @@ def plot_concurrency(
                     alpha=alpha,
                     label=f"{prefix}{METRIC_TITLES[metric]} p{q}",
                 )
-    ticks = sorted(all_levels)
-    for ax in (ax_tput, ax_lat):
-        ax.set_xlabel("requests in flight (concurrency)")
-        ax.set_xscale("log", base=2)
-        ax.set_xticks(ticks, [str(t) for t in ticks])
-        ax.minorticks_off()
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="x-small", loc="upper left")
+    _concurrency_axes((ax_tput, ax_lat), all_levels, legend_loc="upper left")
     if ax_good is not None:
         ax_good.set_ylabel("goodput: requests/s meeting the SLO (dotted)")
         ax_good.set_ylim(bottom=0)
@@ -152,14 +146,7 @@ def plot_concurrency_repeats(sweeps: RepeatedSweeps, *, title: str | None = None
             color=colour,
             label=f"{label}: TPOT p50",
         )
-    sorted_ticks = sorted(ticks)
-    for ax in (ax_tput, ax_lat):
-        ax.set_xlabel("requests in flight (concurrency)")
-        ax.set_xscale("log", base=2)
-        ax.set_xticks(sorted_ticks, [str(t) for t in sorted_ticks])
-        ax.minorticks_off()
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="x-small", loc="best")
+    _concurrency_axes((ax_tput, ax_lat), ticks, legend_loc="best")
     ax_tput.set_ylabel("aggregate output tokens/s")
     ax_tput.set_ylim(bottom=0)
     ax_tput.set_title("Throughput: median of the repeats, band = min–max")
@@ -169,3 +156,17 @@ def plot_concurrency_repeats(sweeps: RepeatedSweeps, *, title: str | None = None
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _concurrency_axes(
+    axes: Iterable[Axes], levels: Iterable[int], *, legend_loc: Literal["upper left", "best"]
+) -> None:
+    """Concurrency on a log-2 x axis with a tick at each level measured, a light grid and a small legend."""
+    ticks = sorted(set(levels))
+    for ax in axes:
+        ax.set_xlabel("requests in flight (concurrency)")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(ticks, [str(t) for t in ticks])
+        ax.minorticks_off()
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="x-small", loc=legend_loc)
