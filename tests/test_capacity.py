@@ -148,8 +148,12 @@ def test_the_check_names_the_likeliest_wrong_input() -> None:
                                  gpu_usd_per_hour=3)  # fmt: skip
     assert high.verdict == "too high" and "batching" in high.message and high.ratio == pytest.approx(6)
     published = capacity.best_published_capacity(EIGHT_B, "H100 80GB", input_share=0.85).capacity
-    idle = check_against_managed(price * 4, managed, capacity=published, utilisation=0.1, gpu_usd_per_hour=3)
-    assert idle.verdict == "too high" and "utilisation (10%)" in idle.message
+    dear = check_against_managed(price * 4, managed, capacity=published, utilisation=1.0, gpu_usd_per_hour=3)
+    assert dear.verdict == "too high" and "GPU price" in dear.message and "idle" not in dear.message
+    # utilisation does not change the price at full load, so it is never the check's cause; an idle GPU's
+    # price per token is said beside the verdict
+    idle = check_against_managed(price, managed, capacity=published, utilisation=0.1, gpu_usd_per_hour=3)
+    assert idle.verdict == "ok" and "At 10% utilisation" in idle.message and "idle GPU" in idle.message
     low = check_against_managed(price / 10, managed, capacity=published, utilisation=1.0, gpu_usd_per_hour=3)
     assert low.verdict == "too low" and "no latency target" in low.message
     assert (

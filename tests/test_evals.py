@@ -393,3 +393,17 @@ def test_task_leaders_name_the_best_side_per_task_and_whether_the_lead_is_clear(
     assert classify.startswith("classify: trained leads with 18/20") and "a clear lead" in classify
     assert extract.startswith("extract: generic leads with 2/3") and "not a clear lead" in extract
     assert task_leaders(results, constrained=True) == []
+
+
+def test_open_sides_refuses_to_set_the_trained_model_against_itself() -> None:
+    from course.evals.sides import open_sides
+
+    with pytest.raises(ConfigError) as caught:
+        open_sides(generic="embedded", trained="embedded")
+    assert caught.value.fix and "against itself" in str(caught.value)
+
+
+def test_task_leaders_call_equal_scores_a_tie() -> None:
+    rows = [_result(side, f"i{n}", "classify", n < 3) for side in ("a", "b") for n in range(5)]
+    (line,) = task_leaders(rows)
+    assert line.startswith("classify: a and b are tied at 3/5") and "leads" not in line

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -74,6 +75,25 @@ def test_the_load_line_says_busy_or_quiet_from_other_processes_first() -> None:
 
 
 def test_check_machine_load_sees_a_process_that_spins() -> None:
+    # Started through a shell that exits at once, so the spinner is not this process's child: an "other".
+    shell = subprocess.run(
+        ["sh", "-c", f"'{sys.executable}' -c 'while True: pass' >/dev/null 2>&1 & echo $!"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pid = int(shell.stdout.strip())
+    try:
+        time.sleep(0.3)
+        load = check_machine_load(sample_s=0.5)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+    assert load.others_cores is not None and load.others_cores >= 0.5 and load.busy
+    assert load.method in {"psutil", "/proc"} and load.cores == (os.cpu_count() or 1)
+
+
+def test_check_machine_load_reports_its_own_children_apart() -> None:
+    # A notebook's own llama.cpp server is its child: not "other programs" to close.
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         time.sleep(0.3)
@@ -81,8 +101,14 @@ def test_check_machine_load_sees_a_process_that_spins() -> None:
     finally:
         spinner.kill()
         spinner.wait()
-    assert load.others_cores is not None and load.others_cores >= 0.5 and load.busy
-    assert load.method in {"psutil", "/proc"} and load.cores == (os.cpu_count() or 1)
+    assert load.own_cores is not None and load.own_cores >= 0.5  # others_cores: whatever else runs here
+    assert "own processes" in load.describe() and "not counted" in load.describe()
+
+
+def test_unreadable_processes_let_the_load_average_decide() -> None:
+    hidden = MachineLoad(cores=2, load_1min=1.8, others_cores=0.0, unreadable=3)
+    assert hidden.busy and "3 processes' CPU times could not be read" in hidden.describe()
+    assert not MachineLoad(cores=2, load_1min=1.8, others_cores=0.0).busy
 
 
 def test_compare_speed_interleaves_real_models_and_reports_medians_with_ranges(embedded_paths) -> None:

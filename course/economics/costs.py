@@ -359,7 +359,8 @@ def break_even(plan: ApiPlan, setup: SelfHostSetup, *, days_per_month: float = D
         cap = setup.capacity_tokens_per_day_per_replica
         windows, truncated = _step_windows(a, c0, replica_usd, cap, max(setup.min_replicas, 1))
         marginal = replica_usd / cap * TOKENS_PER_MTOK / days_per_month
-    return _describe(windows, truncated, plan.blended_usd_per_mtok, marginal)
+    other = "the API" if plan.label == "API" else plan.label
+    return _describe(windows, truncated, plan.blended_usd_per_mtok, marginal, other=other)
 
 
 def _linear_windows(slope: float, c0: float) -> list[tuple[float, float]]:
@@ -408,13 +409,19 @@ def _step_windows(
 
 
 def _describe(
-    windows: list[tuple[float, float]], truncated: bool, api_usd_per_mtok: float, marginal_usd_per_mtok: float
+    windows: list[tuple[float, float]],
+    truncated: bool,
+    api_usd_per_mtok: float,
+    marginal_usd_per_mtok: float,
+    *,
+    other: str = "the API",
 ) -> BreakEven:
+    """The break-even in words; ``other`` names the side compared (a plan's label, or "the API")."""
     if not windows:
         reason = (
-            f"The API stays cheaper at every volume: self-hosting's marginal cost "
-            f"(USD {marginal_usd_per_mtok:.2f} per 1M tokens at full load) is at or above the API's "
-            f"USD {api_usd_per_mtok:.2f}, or its fixed costs are never recovered."
+            f"{other[0].upper()}{other[1:]} stays cheaper at every volume: self-hosting's marginal cost "
+            f"(USD {marginal_usd_per_mtok:.2f} per 1M tokens at full load) is at or above "
+            f"USD {api_usd_per_mtok:.2f} ({other}), or its fixed costs are never recovered."
         )
         return BreakEven("api_always_cheaper", None, (), reason, truncated)
     first = windows[0][0]
@@ -424,7 +431,7 @@ def _describe(
             "self_host_always_cheaper", 0.0, tuple(windows), "Self-hosting is no dearer at any volume."
         )
     if sustained:
-        reason = f"Self-hosting costs no more than the API from {first:,.0f} tokens/day"
+        reason = f"Self-hosting costs no more than {other} from {first:,.0f} tokens/day"
         if len(windows) > 1:
             reason += (
                 f", but each added replica makes it dearer again for a while; "
@@ -433,8 +440,8 @@ def _describe(
         return BreakEven("crosses", first, tuple(windows), reason + ".", truncated)
     reason = (
         f"Self-hosting is cheaper only between {first:,.0f} and {windows[-1][1]:,.0f} tokens/day "
-        f"(filling its replicas); at scale its USD {marginal_usd_per_mtok:.2f} per 1M tokens loses to the "
-        f"API's USD {api_usd_per_mtok:.2f}."
+        f"(filling its replicas); at scale its USD {marginal_usd_per_mtok:.2f} per 1M tokens loses to "
+        f"USD {api_usd_per_mtok:.2f} ({other})."
     )
     return BreakEven("windows_only", first, tuple(windows), reason, truncated)
 

@@ -9,8 +9,9 @@ blended by the same mix; a :class:`PriceCheck` against the managed hosts; and th
 against both, staff time included.
 
 Managed hosts run at a profit, so their list price for the same weights bounds a sane self-hosting
-estimate: a figure far above it says an input is wrong (a GPU that idles, no batching, prompt tokens
-charged at decode speed, a GPU price); far below it, an optimistic one.
+estimate: a full-load figure far above it says an input is wrong (no batching, prompt tokens charged at
+decode speed, a GPU price); far below it, an optimistic one. Utilisation does not change the full-load
+price: when the price at the chosen utilisation passes the managed hosts, the check says so beside it.
 """
 
 from __future__ import annotations
@@ -176,17 +177,14 @@ def check_against_managed(
         ratio = x / high
         if capacity.basis != "published":
             cause = "batching: the throughput is not an engine's under load (one stream, or a guessed gain)"
-        elif utilisation < 0.5:
-            cause = (
-                f"utilisation ({utilisation:.0%}): an idle GPU bills its idle hours to the tokens it serves"
-            )
         else:
             cause = f"the GPU price (USD {gpu_usd_per_hour:g}/hour) or a prefill rate charged at decode speed"
         return PriceCheck(
             "too high",
             ratio,
             f"CHECK: USD {x:.3g} per 1M tokens at full load is {ratio:.1f}× the dearest managed host "
-            f"({band}), which sells the same weights at a profit. Likeliest wrong input: {cause}.",
+            f"({band}), which sells the same weights at a profit. Likeliest wrong input: {cause}."
+            + _idle_note(x, utilisation, high),
         )
     if x < low / CHECK_FACTOR:
         ratio = x / low
@@ -208,7 +206,21 @@ def check_against_managed(
     return PriceCheck(
         "ok",
         x / nearest.usd_per_mtok,
-        f"Within {CHECK_FACTOR:g}× of the managed hosts ({band}): the inputs are plausible.",
+        f"Within {CHECK_FACTOR:g}× of the managed hosts ({band}): the inputs are plausible."
+        + _idle_note(x, utilisation, high),
+    )
+
+
+def _idle_note(usd_per_mtok_full_load: float, utilisation: float, dearest_host: float) -> str:
+    """A sentence when the price at the chosen utilisation (not at full load) passes the dearest host by
+    more than :data:`CHECK_FACTOR`: the check above is on full load, where utilisation plays no part."""
+    at_use = usd_per_mtok_full_load / utilisation
+    if utilisation >= 1 or at_use <= CHECK_FACTOR * dearest_host:
+        return ""
+    return (
+        f" At {utilisation:.0%} utilisation the price is USD {at_use:.3g} per 1M tokens, "
+        f"{at_use / dearest_host:.1f}× the dearest managed host: an idle GPU bills its idle hours to the "
+        "tokens it serves."
     )
 
 

@@ -20,9 +20,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from course.backends.base import Backend
-from course.config import DEFAULT_API_MODEL, load_settings
+from course.config import DEFAULT_API_MODEL, DEFAULT_LOCAL_MODEL, load_settings
 from course.economics.prices import ApiPrice, api_price
-from course.errors import DataError
+from course.errors import ConfigError, DataError
 from course.evals.items import EvalItem
 from course.models.embedded import STANDIN_LABEL, STANDIN_NAME
 
@@ -95,17 +95,30 @@ class OpenSide:
         self.backend.close()
 
 
-def open_sides(*, generic: str | None = None, trained: str = "embedded", n_ctx: int = 1024) -> list[OpenSide]:
+def open_sides(
+    *, generic: str = DEFAULT_LOCAL_MODEL, trained: str = "embedded", n_ctx: int = 1024
+) -> list[OpenSide]:
     """The two open sides of lab 05: the generic model and the course's task-trained model, loaded.
 
-    ``generic`` defaults to ``COURSE_MODEL``, else SmolLM2-135M-Instruct. The generic model keeps llama.cpp's
-    prompt cache (its two worked examples are the same prefix for every item, as a server would reuse it).
+    ``generic`` is SmolLM2-135M-Instruct unless named: not ``COURSE_MODEL``, which may be ``embedded``, the
+    trained side itself. Both sides resolving to the same file is refused (ConfigError). The generic model
+    keeps llama.cpp's prompt cache (its two worked examples are the same prefix for every item, as a server
+    would reuse it).
     """
     from course.backends.inprocess import InProcessBackend
+    from course.models.resolve import resolve_model
 
-    small = InProcessBackend(generic, n_ctx=n_ctx, prompt_cache=True)
+    generic_path, trained_path = resolve_model(generic), resolve_model(trained)
+    if generic_path.resolve() == trained_path.resolve():
+        raise ConfigError(
+            f"The generic side ({generic!r}) and the task-trained side ({trained!r}) are the same file, "
+            f"{generic_path.name}: the comparison would set the model against itself.",
+            fix=f"Pass a pretrained model as generic (the default is {DEFAULT_LOCAL_MODEL!r}; `make model` "
+            "installs it), not the course's task-trained model.",
+        )
+    small = InProcessBackend(str(generic_path), n_ctx=n_ctx, prompt_cache=True)
     try:
-        course_model = InProcessBackend(trained, n_ctx=512)
+        course_model = InProcessBackend(str(trained_path), n_ctx=512)
     except BaseException:
         small.close()
         raise

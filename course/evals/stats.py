@@ -149,11 +149,24 @@ class PairedDifference:
 
     @property
     def tells_apart(self) -> bool:
-        """True when the interval excludes 0 (the paired data say one model really is better)."""
-        return self.low > 0 or self.high < 0
+        """True when the paired data say one model really is better: the interval excludes 0 AND McNemar's
+        exact test rejects "no difference" at the same level (1 − confidence). At lab sizes the two can
+        disagree (n = 20 with 4 items only A got right: interval 0.0 to +36.9 points, p = 0.125); a verdict
+        printed beside both must not contradict either, so it takes both."""
+        return (self.low > 0 or self.high < 0) and self.p_value < 1 - self.confidence
+
+    @property
+    def verdict(self) -> str:
+        """The verdict in words: "a real difference", "borderline" (one criterion says so, the other
+        not), or "cannot tell them apart"."""
+        if self.tells_apart:
+            return "a real difference"
+        if self.low > 0 or self.high < 0 or self.p_value < 1 - self.confidence:
+            return "borderline: the interval and the test disagree; more items would settle it"
+        return "cannot tell them apart"
 
     def __str__(self) -> str:
-        verdict = "a real difference" if self.tells_apart else "cannot tell them apart"
+        verdict = self.verdict
         return (
             f"A − B = {self.difference * 100:+.1f} points ({self.confidence:.0%} CI {self.low * 100:+.1f} to "
             f"{self.high * 100:+.1f}; they disagree on {self.only_a + self.only_b} of {self.n} items: "

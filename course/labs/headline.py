@@ -241,7 +241,8 @@ def lab03_headline(
 
 #: lab 04's JSON line (results/lab04-cost.jsonl) -> Lab04Headline' field, where the names differ
 _LAB04_KEYS = {
-    "embedded_decode_tok_s": "decode_tokens_per_s",
+    "measured_decode_tokens_per_s": "decode_tokens_per_s",
+    "embedded_decode_tok_s": "decode_tokens_per_s",  # the name in files saved before the rename
     "gpu_aggregate_tok_s": "gpu_aggregate_tokens_per_s",
 }
 
@@ -254,10 +255,12 @@ def lab04_record(
     measured_prefill_tokens_per_s: float | None = None,
     roofline_ratio: float | None = None,
     roofline_one_stream_tokens_per_s: float | None = None,
+    local_model: str | None = None,
 ) -> dict[str, Any]:
     """Lab 04's JSON line from its quote (:func:`course.economics.selfhost.quote_self_host`) and what this
     machine measured: the three options for the measured mix, each with self-hosting's break-even against
-    it (``setup``: the quote's deployment with staff time), and where every figure came from."""
+    it (``setup``: the quote's deployment with staff time), and where every figure came from.
+    ``local_model`` names the model whose speed was measured on this machine."""
     evens = dict((o.label, be) for o, be in quote.break_evens(setup))
     frontier = next(
         (o for o in quote.apis if o.price.role == "frontier"), quote.apis[0] if quote.apis else None
@@ -281,6 +284,8 @@ def lab04_record(
                 "usd_per_mtok": o.usd_per_mtok,
                 "break_even_tokens_per_day": evens[o.label].tokens_per_day,
                 "break_even_reason": evens[o.label].reason,
+                "stays_cheaper_from_tokens_per_day": evens[o.label].stays_cheaper_from_tokens_per_day,
+                "break_even_windows": len(evens[o.label].windows),
                 "as_of": o.as_of,
             }
             for o in (*quote.managed, *quote.apis)
@@ -288,7 +293,8 @@ def lab04_record(
     ]
     return {
         "throughput_source": "published measurements (course/data/throughput.json)",
-        "embedded_decode_tok_s": measured_decode_tokens_per_s,
+        "local_model": local_model,
+        "measured_decode_tokens_per_s": measured_decode_tokens_per_s,
         "measured_prefill_tokens_per_s": measured_prefill_tokens_per_s,
         "roofline_ratio": roofline_ratio,
         "roofline_one_stream_tokens_per_s": roofline_one_stream_tokens_per_s,

@@ -119,6 +119,10 @@ class SavedOption(BaseModel):
     usd_per_mtok: float = Field(ge=0)
     break_even_tokens_per_day: float | None = Field(default=None, ge=0)  # self-hosting against this option
     break_even_reason: str | None = None
+    # with replica steps self-hosting can win and lose again: where it stays no dearer for good (None: never),
+    # and how many windows it wins in (None: saved before this field existed)
+    stays_cheaper_from_tokens_per_day: float | None = Field(default=None, ge=0)
+    break_even_windows: int | None = Field(default=None, ge=0)
     as_of: date | None = None
 
 

@@ -44,7 +44,11 @@ class Prompt:
     length: str = "short"
 
     def messages(self, *, salt: str | None = None) -> list[Message]:
-        """The chat messages to send; ``salt`` (if any) is put first so prompts never share a prefix."""
+        """The chat messages to send; ``salt`` (if any) starts the user message.
+
+        Salted prompts then share no prefix beyond the chat template's fixed opening (for SmolLM2, its
+        default system prompt).
+        """
         content = f"[{salt}] {self.text}" if salt else self.text
         return [{"role": "user", "content": content}]
 

@@ -18,6 +18,7 @@ import math
 import statistics
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -115,12 +116,12 @@ def quant_speed_table(
     its size ÷ this file's size: what a purely memory-bound decode would give. Every file is loaded at
     once (a few hundred MB) so the repeats can take turns.
     """
-    backends = {quant: InProcessBackend(path, n_threads=n_threads) for quant, path in paths.items()}
-    try:
+    with ExitStack() as stack:  # a file that fails to load closes the ones loaded before it
+        backends = {
+            quant: stack.enter_context(InProcessBackend(path, n_threads=n_threads))
+            for quant, path in paths.items()
+        }
         comparison = compare_speed(backends, speed_tokens=speed_tokens, repeats=repeats)
-    finally:
-        for backend in backends.values():
-            backend.close()
     sizes = {quant: Path(path).stat().st_size / 1e6 for quant, path in paths.items()}
     ref = reference or max(sizes, key=lambda q: sizes[q])
     ref_speed = comparison[ref].decode_tokens_per_s.median
@@ -170,7 +171,8 @@ def speed_vs_size_sentences(comparison: SpeedComparison, sizes_mb: Mapping[str, 
 
     A speed-up counts only when the repeats' ranges do not overlap; the last sentence says how much of the
     speed-up the bytes predict was measured (all of it: memory-bound; little: the weights fit in a cache, or
-    arithmetic is the limit on this machine).
+    arithmetic is the limit on this machine), from the clear comparisons only; with none, it says the
+    repeats cannot tell.
     """
     ref = max(sizes_mb, key=lambda q: sizes_mb[q])
     ref_speed = comparison[ref].decode_tokens_per_s
@@ -182,9 +184,8 @@ def speed_vs_size_sentences(comparison: SpeedComparison, sizes_mb: Mapping[str, 
         speed = comparison[quant].decode_tokens_per_s
         size_ratio, speed_ratio = sizes_mb[ref] / size, speed.median / ref_speed.median
         clear = not speed.overlaps(ref_speed)
-        shares.append(
-            math.log(speed_ratio) / math.log(size_ratio) if size_ratio > 1 and speed_ratio > 0 else 0
-        )
+        if clear and size_ratio > 1 and speed_ratio > 0:  # only a clear gap to a smaller file says how far
+            shares.append(math.log(speed_ratio) / math.log(size_ratio))
         verdict = (
             f"decoded {speed_ratio:.2f}× as fast"
             if clear
@@ -206,6 +207,12 @@ def speed_vs_size_sentences(comparison: SpeedComparison, sizes_mb: Mapping[str, 
                 "arithmetic, not memory, sets the pace"
             )
         out.append(
-            f"Measured against predicted (on a log scale, median): {share:.0%} of the way, so {reading}."
+            f"Measured against predicted (on a log scale, median of the clear comparisons): {share:.0%} of "
+            f"the way, so {reading}."
+        )
+    elif len(out) > 0:
+        out.append(
+            f"No smaller file decoded clearly faster or slower than {ref}: these repeats cannot say how far "
+            "speed followed the bytes (run more repeats, or on a quieter machine)."
         )
     return out

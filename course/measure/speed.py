@@ -1,7 +1,8 @@
 """Single-stream speed of one or more loaded models: TTFT and decode tokens/s, repeated and interleaved.
 
 Each repeat sends one request that must generate exactly ``speed_tokens`` tokens (end-of-text ignored), so
-every contender does the same work; the prompt carries a fresh tag so no server reuses a cached prefix.
+every contender does the same work; the prompt carries a fresh tag so no server reuses an earlier prompt
+(only the chat template's fixed opening, such as SmolLM2's default system prompt, can come from a cache).
 Contenders take turns (:func:`course.measure.repeats.interleave`) after one untimed warm-up each (the first
 request after loading pays for page faults and cold caches: it is not what a user sees twice). Before the
 first timed request and after the last, the machine's load is sampled (:mod:`course.measure.machine_load`)

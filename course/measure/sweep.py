@@ -250,6 +250,19 @@ class RepeatedSweep:
         gain = self.speedup(top, baseline=baseline).describe("{:.2f}", "×")
         return [f"{tput}.", f"{ttft}.", f"Speed-up at {top} in flight, repeat by repeat: {gain}."]
 
+    def cost_sentence(self, *, top: int | None = None, baseline: int = 1) -> str:
+        """Cost per token and per-stream speed at ``top`` in flight against ``baseline``, from the medians.
+
+        The cost per token at a fixed hourly price is baseline throughput ÷ this level's; TPOT is called
+        risen or fallen only when the repeats' ranges do not overlap.
+        """
+        top = top if top is not None else max(self.concurrencies)
+        low, high = self.level(baseline), self.level(top)
+        cost = low.output_tokens_per_s.median / high.output_tokens_per_s.median
+        before, after = low.tpot_p50_s.scaled(1000), high.tpot_p50_s.scaled(1000)
+        tpot = describe_change(before, after, what="each stream's TPOT p50", fmt="{:,.1f}", unit="ms")
+        return f"{self.label}: at {top} in flight a token costs {cost:.2f}× its cost at {baseline}; {tpot}."
+
     def frame(self) -> pd.DataFrame:
         """One row per level: medians over the repeats and the min–max of aggregate throughput."""
         rows = []
@@ -301,8 +314,9 @@ def repeat_sweeps(
 ) -> RepeatedSweeps:
     """Sweep every server ``repeats`` times, the servers taking turns (``course.measure.repeats.interleave``).
 
-    Every repeat sends the same prompts in the same seeded order (salted anew, so no cache helps); the
-    machine's load is sampled before the first request and after the last.
+    Every repeat sends the same prompts in the same seeded order (salted anew, so only the chat template's
+    fixed opening can come from a cache); the machine's load is sampled before the first request and
+    after the last.
     """
     load = check_machine_load() if check_load else None
 

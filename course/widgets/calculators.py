@@ -24,7 +24,7 @@ from course.economics.costs import (
     compare_costs,
 )
 from course.economics.prices import ApiPrice, GpuRate, PriceSnapshot, load_prices, reference_model
-from course.economics.selfhost import SelfHostQuote, quote_self_host
+from course.economics.selfhost import SelfHostQuote, pick_gpu_rate, quote_self_host
 from course.economics.throughput import served_models
 from course.errors import ConfigError
 from course.teaching.decision import FlowAnswers, MatrixScores, score_matrix, six_question_flow
@@ -82,7 +82,8 @@ def _lookup(settings: CalculatorSettings, snap: PriceSnapshot) -> tuple[ApiPrice
         if settings.api_model is None
         else snap.api(settings.api_model, provider=settings.api_provider)
     )
-    return price, snap.gpu(settings.gpu, provider=settings.gpu_provider)
+    # the same rate the quote uses: the named provider's, else the cheapest on-demand one
+    return price, pick_gpu_rate(settings.gpu, provider=settings.gpu_provider, snapshot=snap)
 
 
 def _quote(settings: CalculatorSettings, snap: PriceSnapshot) -> SelfHostQuote:
