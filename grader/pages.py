@@ -8,6 +8,8 @@ external resource).
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -46,3 +48,13 @@ def environment() -> jinja2.Environment:
 def render(template: str, **context: Any) -> str:
     """``grader/templates/<template>`` rendered with ``context`` (every value escaped)."""
     return environment().get_template(template).render(**context)
+
+
+def embedded_figures(captions: Mapping[str, str], pngs: Mapping[str, bytes]) -> list[dict[str, str]]:
+    """The figures a page shows, in ``captions``' order: name, caption and the PNG as base64 (the pages are
+    self-contained); a caption whose PNG was not drawn is left out."""
+    return [
+        {"name": name, "caption": caption, "data": base64.b64encode(pngs[name]).decode("ascii")}
+        for name, caption in captions.items()
+        if name in pngs
+    ]

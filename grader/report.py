@@ -14,7 +14,6 @@ instructor (it shows the key). The arithmetic is in :mod:`grader.item_analysis`.
 from __future__ import annotations
 
 import ast
-import base64
 import io
 import operator
 import re
@@ -40,7 +39,7 @@ from grader.item_analysis import (
     NumberSpec,
     analyse_items,
 )
-from grader.pages import render
+from grader.pages import embedded_figures, render
 
 _PART_TEST = re.compile(r"^(?P<item>q\d+)(?P<part>[a-h])?-test$")
 _OPTION_LINE = re.compile(r"^\s*[*-]\s+\*\*(?P<letter>[A-Z])\.\*\*\s+(?P<text>.+?)\s*$", re.M)
@@ -597,11 +596,7 @@ def render_html(analysis: ItemAnalysis, *, pngs: Mapping[str, bytes]) -> str:
         "broken, orange squares are worth a check, blue circles are fine. Right: share of each question's "
         "points earned in each fifth of the class, lowest total first.",
     }
-    figures = [
-        {"name": name, "caption": caption, "data": base64.b64encode(pngs[name]).decode("ascii")}
-        for name, caption in captions.items()
-        if name in pngs
-    ]
+    figures = embedded_figures(captions, pngs)
     return render(
         "item-analysis.html",
         title=f"Item analysis: {analysis.quiz_id}",

@@ -7,7 +7,6 @@ supplied.
 
 from __future__ import annotations
 
-import base64
 import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from grader.pages import render
+from grader.pages import embedded_figures, render
 from grader.workshop.participants import Pool
 from grader.workshop.pool_plots import short_cpu, short_gpu
 
@@ -100,11 +99,7 @@ def render_page(pool: Pool, table: pd.DataFrame, *, pngs: Mapping[str, bytes]) -
     the plots (PNG embedded), and where it came from."""
     columns = [c for c in table.columns if c not in HIDDEN and not c.endswith("_max_points")]
     rows = [[_cell(c, row[c], row) for c in columns] for _, row in table.iterrows()]
-    figures = [
-        {"name": name, "caption": caption, "data": base64.b64encode(pngs[name]).decode("ascii")}
-        for name, caption in CAPTIONS.items()
-        if name in pngs
-    ]
+    figures = embedded_figures(CAPTIONS, pngs)
     return render(
         "pooled.html",
         participants=pool.participants,
