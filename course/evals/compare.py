@@ -22,6 +22,7 @@ from course.evals.items import TASKS, EvalItem
 from course.evals.runner import ItemResult, run_eval
 from course.evals.stats import accuracy_interval, paired_difference
 from course.measure.machine_load import MachineLoad, check_machine_load, combine_loads
+from course.measure.metrics import time_per_output_token_s
 from course.measure.repeats import MIN_REPEATS, Spread, describe_change, interleave, spread
 from course.measure.summary import percentile
 
@@ -190,11 +191,8 @@ def compare_constrained_timing(
 
 def _tpot_ms(results: Sequence[ItemResult]) -> list[float]:
     """Each answer's time per output token after the first (TPOT), in ms, where it has two tokens or more."""
-    return [
-        1000 * (r.e2e_s - r.ttft_s) / (r.output_tokens - 1)
-        for r in results
-        if r.ttft_s is not None and r.output_tokens >= 2
-    ]
+    tpots = (time_per_output_token_s(r.e2e_s, r.ttft_s, r.output_tokens) for r in results)
+    return [1000 * t for t in tpots if t is not None]
 
 
 def task_leaders(results: Iterable[ItemResult], *, constrained: bool = False) -> list[str]:
