@@ -152,9 +152,9 @@ import sys, time
 from course.backends.loopback import find_llama_server, llama_cpp_server, llama_server
 try:
     find_llama_server()
-    manager = llama_server(n_threads=1, parallel=1)  # starts fastest
+    manager = llama_server("embedded", n_threads=1, parallel=1)  # starts fastest (a few MB to load)
 except Exception:
-    manager = llama_cpp_server(n_threads=1)
+    manager = llama_cpp_server("embedded", n_threads=1)
 server = manager.__enter__()
 print(server.pid, flush=True)
 if sys.argv[1] == "exit":
