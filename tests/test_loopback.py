@@ -194,9 +194,13 @@ def test_the_atexit_safety_net_stops_an_abandoned_server() -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux-only")
 def test_a_killed_parent_leaves_no_server() -> None:
     """SIGKILL skips atexit (a killed Jupyter kernel); the parent-death signal still stops the server."""
-    parent = subprocess.Popen(
-        [sys.executable, "-c", START_AND_REPORT, "sleep"], stdout=subprocess.PIPE, text=True, cwd=REPO
-    )
+    kill_parent_then_wait_for_its_child(START_AND_REPORT, "sleep")
+
+
+def kill_parent_then_wait_for_its_child(script: str, *args: str) -> None:
+    """Run ``script`` (it prints its child's pid, then sleeps), SIGKILL it, and wait for the child to go."""
+    cmd = [sys.executable, "-c", script, *args]
+    parent = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         assert parent.stdout is not None
         pid = int(parent.stdout.readline())
@@ -205,6 +209,24 @@ def test_a_killed_parent_leaves_no_server() -> None:
         parent.kill()
         parent.wait()
     wait_gone(pid)
+
+
+STUBBORN_CHILD = """
+import subprocess, sys, time
+from course.backends.loopback import _with_launcher
+deaf = "import signal as s, time; s.signal(s.SIGTERM, s.SIG_IGN); print(1, flush=True); time.sleep(99)"
+child = subprocess.Popen(_with_launcher([sys.executable, "-c", deaf]), stdout=subprocess.PIPE, text=True)
+child.stdout.readline()
+print(child.pid, flush=True)
+time.sleep(120)  # waits to be killed
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux-only")
+def test_a_server_deaf_to_sigterm_still_dies_with_its_parent() -> None:
+    """A llama-server whose parent died while it was loading outlived SIGTERM (seen under load); the launcher
+    asks for SIGKILL on parent death, so a child that ignores SIGTERM is gone too."""
+    kill_parent_then_wait_for_its_child(STUBBORN_CHILD)
 
 
 # --- llama-server -----------------------------------------------------------------------------------

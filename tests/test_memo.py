@@ -48,10 +48,10 @@ from course.memo import (
     to_html,
     write_memo,
 )
-from course.memo.cost import api_plan, self_host_setup, volume_cost
+from course.memo.cost import VolumeCost, api_plan, self_host_setup, volume_cost
 from course.memo.numbers import duration, rate, usd
 from course.memo.provenance import demonstration_reasons, is_course_model, params_billion, provenance_rows
-from course.memo.verdict import Evidence, headline
+from course.memo.verdict import Evidence, cost_evidence, headline
 from course.teaching.decision import FlowAnswers, MatrixScores, compare_frameworks
 
 OPTIONS = GenerationOptions(max_tokens=8, temperature=0.0, ignore_eos=True)
@@ -167,6 +167,26 @@ def test_the_memo_rebuilds_lab04_cost_model_and_prices_the_learners_volume(resul
     recommendation = build_memo(inputs).sections[0]
     evidence = recommendation.blocks[1].items
     assert any(usd(at.api_usd_per_month) in line and usd(at.self_usd_per_month) in line for line in evidence)
+
+
+def test_a_cheapest_managed_host_is_named_but_is_not_evidence_for_self_hosting(results: Path) -> None:
+    """A managed host of the open weights sends prompts out as an API does: when it is the cheapest, the lean
+    still compares self-hosting with the API (it used to count as "open")."""
+    lab04 = load_inputs(results).results.headline("04")
+    shared = {"tokens_per_day": 2e7, "replicas": 1, "staff_usd_per_month": 1000.0, "managed_label": "Groq"}
+
+    def evidence(*, api: float, own: float, host: float | None = 50.0) -> Evidence:
+        bills = VolumeCost(
+            api_usd_per_month=api, self_usd_per_month=own, managed_usd_per_month=host, **shared
+        )
+        return cost_evidence(lab04, 2e7, bills)
+
+    self_dearer = evidence(api=2000.0, own=3000.0)
+    assert self_dearer.leans == "API" and "the cheapest is the managed host" in self_dearer.finding
+    assert "the API is cheaper" in self_dearer.finding
+    self_cheaper = evidence(api=3000.0, own=2000.0)
+    assert self_cheaper.leans == "open" and "self-hosting is cheaper" in self_cheaper.finding
+    assert evidence(api=2000.0, own=3000.0, host=None).finding.endswith("the cheapest is the API.")
 
 
 def test_the_html_is_one_self_contained_page(results: Path) -> None:

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from course import widgets
 from course.economics import costs
 from course.economics.costs import ApiPlan, SelfHostSetup
+from course.errors import ConfigError
 from course.plots import costs as cost_plots
 from course.teaching.decision import MatrixScores
 
@@ -131,6 +132,35 @@ def test_live_calculator_redraws_on_change_and_reports_bad_combinations(interact
     assert live.view is None and "no spot price" in str(live.error)
     live.controls["gpu_row"].value = ("datacrunch", "A100 80GB")
     assert live.error is None and "spot" in live.view.notes[-1]
+
+
+def test_own_throughput_prices_a_gpu_with_no_published_rows(headless: None) -> None:
+    """An RTX 4090 is priced in the snapshot but no engine published its throughput: the learner's own figure
+    prices it, and the check against the managed hosts reads that figure (it used to raise)."""
+    mine = {"model": "llama-3.1-8b", "gpu": "RTX 4090 24GB", "gpu_provider": "runpod"}
+    with pytest.raises(ConfigError, match="No published") as info:
+        widgets.break_even_calculator(**mine)
+    assert "Untick 'published throughput'" in info.value.fix
+    view = widgets.break_even_calculator(
+        **mine, throughput_tokens_per_s=2500, gpus_per_replica=1, utilisation=1.0
+    )
+    assert view.setup.throughput_tokens_per_s == 2500 and view.setup.gpus_per_replica == 1
+    assert any(n.startswith("Throughput: yours, 2,500 tokens/s") for n in view.notes)
+    assert any(n.startswith(("Within 3×", "CHECK:")) for n in view.notes), "the check of these figures"
+    one_stream = widgets.break_even_calculator(**mine, throughput_tokens_per_s=25, gpus_per_replica=1)
+    check = next(n for n in one_stream.notes if n.startswith("CHECK:"))
+    assert "the dearest managed host" in check and "batching" in check  # one stream's rate, named the cause
+
+
+def test_live_calculator_takes_own_figures_for_a_gpu_with_no_published_rows(interactive: None) -> None:
+    live = widgets.break_even_calculator(model="llama-3.1-8b")
+    live.controls["gpu_row"].value = ("runpod", "RTX 4090 24GB")
+    assert live.view is None and "Untick 'published throughput'" in str(live.error)
+    live.controls["throughput_tokens_per_s"].value = 2000
+    live.controls["gpus_per_replica"].value = 1
+    live.controls["published"].value = False
+    assert live.error is None and live.view is not None
+    assert "RTX 4090" in live.view.title and live.view.setup.throughput_tokens_per_s == pytest.approx(2000)
 
 
 def test_matrix_form_headless_and_live(headless: None, monkeypatch: pytest.MonkeyPatch) -> None:

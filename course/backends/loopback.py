@@ -135,13 +135,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         _LIVE.pop(proc.pid, None)
 
 
-# Linux: run the server through a launcher that asks the kernel to SIGTERM it when this process dies,
+# Linux: run the server through a launcher that asks the kernel to SIGKILL it when this process dies,
 # so even a killed Jupyter kernel (no atexit) leaves no server behind. The request survives exec.
 # It fires when the *thread* that started the server exits: start servers from a long-lived thread.
+# SIGKILL, not SIGTERM: an orphaned server has nothing to save, and a llama-server whose parent died while
+# it was still loading outlived the SIGTERM (seen on a loaded 2-core box: still running 60 s later).
 _LAUNCHER = """
 import ctypes, os, signal, sys
 try:
-    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
 except (OSError, AttributeError):
     pass
 if os.getppid() != int(sys.argv[1]):

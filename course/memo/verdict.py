@@ -48,7 +48,12 @@ class Evidence:
 
 
 def cost_evidence(lab04: Lab04Headline, tokens_per_day: float, at_volume: VolumeCost | None) -> Evidence:
-    """Which side is cheaper per month at the learner's volume (lab 04's model, staff included)."""
+    """Which side is cheaper per month at the learner's volume (lab 04's model, staff included).
+
+    The two sides are self-hosting and the API. A managed host of the same weights is named when it is the
+    cheapest, but it is not evidence for self-hosting: it sends prompts to a third party, as the API does.
+    The lean then compares self-hosting with the API alone.
+    """
     topic = "cost at your volume (lab 04)"
     volume = f"{tokens(tokens_per_day)} tokens/day"
     if at_volume is not None:
@@ -64,7 +69,14 @@ def cost_evidence(lab04: Lab04Headline, tokens_per_day: float, at_volume: Volume
             f"{usd(at_volume.staff_usd_per_month)} included){managed}, {lab04.api_model} "
             f"{usd(at_volume.api_usd_per_month)}/month: the cheapest is {CHEAPEST_WORDS[at_volume.cheaper]}."
         )
-        return Evidence(topic, "API" if at_volume.cheaper == "API" else "open", finding)
+        self_cheaper = at_volume.self_usd_per_month <= at_volume.api_usd_per_month
+        if at_volume.cheaper == "managed host":
+            finding += (
+                f" Of the two sides this memo weighs, {'self-hosting' if self_cheaper else 'the API'} is "
+                "cheaper. A managed host runs the open weights on its servers, so your prompts leave your "
+                "infrastructure as they do with an API: price it as a third option, not as self-hosting."
+            )
+        return Evidence(topic, "open" if self_cheaper else "API", finding)
     if lab04.break_even_tokens_per_day is None:
         return Evidence(topic, "API", "Lab 04 found no break-even: the API is cheaper at every volume.")
     above = tokens_per_day >= lab04.break_even_tokens_per_day

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from course.config import is_headless
+from course.economics.capacity import ServingCapacity, assumed_capacity
 from course.economics.costs import (
     ApiPlan,
     BreakEven,
@@ -86,15 +87,44 @@ def _lookup(settings: CalculatorSettings, snap: PriceSnapshot) -> tuple[ApiPrice
     return price, pick_gpu_rate(settings.gpu, provider=settings.gpu_provider, snapshot=snap)
 
 
-def _quote(settings: CalculatorSettings, snap: PriceSnapshot) -> SelfHostQuote:
-    return quote_self_host(
-        settings.model,
-        settings.gpu,
-        utilisation=settings.utilisation,
-        input_share=settings.input_share,
-        gpu_provider=settings.gpu_provider,
-        snapshot=snap,
+def _own_capacity(settings: CalculatorSettings) -> ServingCapacity | None:
+    """The learner's own throughput as a replica (one blended rate for prompt and output tokens), or None
+    when the settings leave the throughput or the GPUs per replica to the published figures."""
+    tokens_per_s, gpus = settings.throughput_tokens_per_s, settings.gpus_per_replica
+    if tokens_per_s is None or gpus is None:
+        return None
+    return assumed_capacity(
+        label=f"your figure: {tokens_per_s:,.0f} tokens/s on {gpus}× {settings.gpu}",
+        gpu=settings.gpu,
+        prefill_tokens_per_s=tokens_per_s,
+        decode_tokens_per_s=tokens_per_s,
+        gpus_per_replica=gpus,
+        note="one blended rate for prompt and output tokens, set in the calculator",
     )
+
+
+def _quote(settings: CalculatorSettings, snap: PriceSnapshot) -> SelfHostQuote:
+    """The quote for the settings: published capacity, or the learner's own figures when both are set (any
+    priced GPU then works, published rows or not)."""
+    own = _own_capacity(settings)
+    try:
+        return quote_self_host(
+            settings.model,
+            settings.gpu,
+            utilisation=settings.utilisation,
+            input_share=settings.input_share,
+            gpu_provider=settings.gpu_provider,
+            capacity=own,
+            snapshot=snap,
+        )
+    except ConfigError as exc:
+        if own is not None or not exc.message.startswith("No published"):
+            raise
+        raise ConfigError(
+            exc.message,
+            fix="Untick 'published throughput' and set your own tokens/s per replica and GPUs per replica "
+            "(throughput_tokens_per_s and gpus_per_replica), or pick a GPU with published rows. " + exc.fix,
+        ) from exc
 
 
 def _build(
@@ -207,7 +237,7 @@ def break_even_view(
         found.reason,
         hosted_note,
         throughput_note,
-        quote.check.message if not own else "",
+        quote.check.message if quote.capacity.basis != "published" or not own else "",  # of these figures
         f"Prices from a dated snapshot: {price.name} ({price.provider}, {price.as_of}); {rate.gpu} at "
         f"{rate.provider} ({rate.as_of}, {'spot' if settings.spot else 'on demand'}). "
         "Refresh before quoting.",
