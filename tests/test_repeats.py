@@ -3,6 +3,7 @@ and repeated timing runs on the real embedded model and a real loopback server."
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import signal
@@ -18,7 +19,14 @@ from course.backends.loopback import LoopbackServer
 from course.errors import ConfigError
 from course.measure import load_prompts
 from course.measure.machine_load import BUSY_OTHER_CORES, MachineLoad, check_machine_load, combine_loads
-from course.measure.repeats import Change, describe_change, describe_pair, interleave, spread
+from course.measure.repeats import (
+    Change,
+    chance_ranges_separate,
+    describe_change,
+    describe_pair,
+    interleave,
+    spread,
+)
 from course.measure.runner import repeat_workloads
 from course.measure.speed import compare_speed, measure_speed
 from course.measure.sweep import repeat_sweeps
@@ -57,7 +65,11 @@ def test_a_change_is_called_only_when_the_ranges_do_not_overlap() -> None:
     pair = describe_pair(
         spread([120, 110, 130]), spread([150, 140, 170]), names=("local", "API"), what="TTFT"
     )
-    assert pair.endswith("local lower by 20%, clear of the noise (the ranges do not overlap)")
+    assert pair.endswith(
+        "local lower by 20%, clear of the noise (the ranges do not overlap, which one unchanged setup does "
+        "by chance 1 time in 10 at 3 + 3 repeats)"
+    )
+    assert text.endswith("by chance 1 time in 10 at 3 + 3 repeats)")
     assert "cannot tell the two apart" in describe_pair(before, noisy, names=("a", "b"), what="x")
 
 
@@ -173,3 +185,15 @@ def test_a_run_that_turned_busy_is_reported_busy() -> None:
     assert combine_loads(quiet, busy).describe().startswith("Machine BUSY by the end of the timing")
     assert combine_loads(busy, quiet).describe().startswith("Machine BUSY when timing started (quiet again")
     assert combine_loads(quiet, quiet).describe().startswith("Machine quiet before and after the timing")
+
+
+@pytest.mark.parametrize(("n_a", "n_b"), [(1, 1), (2, 3), (3, 3), (3, 5), (5, 5)])
+def test_the_chance_of_separate_ranges_counts_the_splits_of_the_pooled_values(n_a: int, n_b: int) -> None:
+    """Every way to deal n_a + n_b distinct values to the two sides, counted: those with ranges apart."""
+    pooled = range(n_a + n_b)
+    splits = list(itertools.combinations(pooled, n_a))
+    apart = sum(not spread(a).overlaps(spread([v for v in pooled if v not in a])) for a in splits)
+    assert chance_ranges_separate(n_a, n_b) == pytest.approx(apart / len(splits))
+    assert chance_ranges_separate(3, 3) == pytest.approx(0.1)
+    with pytest.raises(ConfigError):
+        chance_ranges_separate(0, 3)

@@ -6,6 +6,10 @@ C, then B, C, A, ...: a slow spell hits every contender, not one of them), repor
 **spread** (min–max, and the interquartile range), and reads a change as real only when the two ranges do
 not overlap. :func:`describe_change` turns that rule into the words a notebook prints, so a sentence about a
 result is computed from the same numbers as the table above it.
+
+The rule is not proof: two runs of one unchanged setup give ranges that do not overlap by chance alone, 1 time
+in 10 at 3 repeats a side (:func:`chance_ranges_separate`). The sentences say so, so a single "clear" result
+reads as a lead to re-run, not a verdict.
 """
 
 from __future__ import annotations
@@ -118,6 +122,27 @@ def interleave(
     return results
 
 
+def chance_ranges_separate(n_a: int, n_b: int) -> float:
+    """How often the min–max ranges of ``n_a`` and ``n_b`` repeats of *one unchanged setup* do not overlap,
+    by chance alone: 2 ÷ C(n_a + n_b, n_a) (0.1 at 3 and 3; 0.008 at 5 and 5).
+
+    Of the C(n_a + n_b, n_a) equally likely ways the pooled values split between the two sides, only two keep
+    them apart (all of one side below all of the other). Assumes repeats that are exchangeable (no drift
+    between them) and no ties.
+    """
+    if n_a < 1 or n_b < 1:
+        raise ConfigError(f"n_a={n_a!r}, n_b={n_b!r}.", fix="Pass at least one repeat a side.")
+    return 2 / math.comb(n_a + n_b, n_a)
+
+
+def _by_chance(a: Spread, b: Spread) -> str:
+    """``"which one unchanged setup does by chance 1 time in 10 at 3 + 3 repeats"``."""
+    return (
+        f"which one unchanged setup does by chance 1 time in {1 / chance_ranges_separate(a.n, b.n):,.0f} "
+        f"at {a.n} + {b.n} repeats"
+    )
+
+
 @dataclass(frozen=True)
 class Change:
     """How a figure moved from ``before`` to ``after``, read against the spread of the repeats."""
@@ -149,7 +174,8 @@ class Change:
 def describe_change(before: Spread, after: Spread, *, what: str, fmt: str = "{:,.0f}", unit: str = "") -> str:
     """A sentence about ``what`` going from ``before`` to ``after``, chosen by the numbers.
 
-    ``"aggregate throughput fell 58% (1,240 → 524 tok/s; the repeats' ranges do not overlap)"``, or, when
+    ``"aggregate throughput fell 58% (1,240 → 524 tok/s; the repeats' ranges do not overlap, which one
+    unchanged setup does by chance 1 time in 10 at 3 + 3 repeats)"``, or, when
     the ranges overlap, ``"aggregate throughput showed no clear change (…; the ranges overlap, so the
     difference is within the noise of these repeats)"``.
     """
@@ -160,7 +186,10 @@ def describe_change(before: Spread, after: Spread, *, what: str, fmt: str = "{:,
         return f"{what}: not enough measurements to compare"
     if change.clear:
         size = f"{abs(change.percent):.0f}%" if abs(change.percent) < 100 else f"{change.ratio:.1f}×"
-        return f"{what} {change.direction} {size} ({figures}; the repeats' ranges do not overlap)"
+        return (
+            f"{what} {change.direction} {size} ({figures}; the repeats' ranges do not overlap, "
+            f"{_by_chance(before, after)})"
+        )
     return (
         f"{what} showed no clear change ({figures}, {change.percent:+.0f}%; the ranges of the repeats "
         "overlap, so the difference is within their noise)"
@@ -187,4 +216,5 @@ def describe_pair(
         return f"{head}: the ranges overlap, so these repeats cannot tell the two apart"
     lower = names[0] if a.median < b.median else names[1]
     gap = abs(a.median - b.median) / max(a.median, b.median)
-    return f"{head}: {lower} lower by {gap:.0%}, clear of the noise (the ranges do not overlap)"
+    apart = f"the ranges do not overlap, {_by_chance(a, b)}"
+    return f"{head}: {lower} lower by {gap:.0%}, clear of the noise ({apart})"
