@@ -4,9 +4,9 @@ Memory figures come from :func:`course.models.memory.weights_gb` and the evaluat
 :mod:`course.evals.stats`, the functions lesson 02 uses.
 """
 
-from course.evals.stats import examples_for_margin, margin_of_error
+from course.evals.stats import difference_interval, examples_for_margin, margin_of_error
 from course.models.memory import weights_gb
-from course.quiz.bank.sources import SOURCE_000, SOURCE_002, SOURCE_003, cite
+from course.quiz.bank.sources import SOURCE_000, SOURCE_002, SOURCE_003, SOURCE_004, cite
 from course.quiz.model import (
     Case,
     Code,
@@ -42,6 +42,10 @@ Q05_RUNS, Q05_PARSED, Q05_VALID, Q05_DAILY = 500, 471, 452, 60_000
 Q08_TOTAL_B, Q08_ACTIVE_B, Q08_BITS, Q08_GB_S = 141.0, 39.0, 4, 3_350
 Q08_WEIGHTS_GB = weights_gb(params=Q08_TOTAL_B * 1e9, bits_per_weight=Q08_BITS)
 Q08_READ_GB = weights_gb(params=Q08_ACTIVE_B * 1e9, bits_per_weight=Q08_BITS)
+# q15: article 004's screen, the hardest 50 cases through both models
+Q15_N, Q15_OPEN, Q15_API = 50, 41, 43
+Q15_GAP = difference_interval(Q15_OPEN, Q15_N, Q15_API, Q15_N)  # open − API, Newcombe's 95% interval
+Q15_LOW, Q15_HIGH = round(Q15_GAP.low * 100), round(Q15_GAP.high * 100)
 # q10: an accuracy on 400 examples and the examples a 2.5-point half-width needs
 Q10_CORRECT, Q10_N, Q10_TARGET = 312, 400, 0.025
 
@@ -713,6 +717,63 @@ QUIZ = Quiz(
                 "a mixture of experts only the active parameters count, which is how a 141B model can beat "
                 "a dense 70B on speed. Dividing by bits instead of bytes is the 8x slip; 2 bytes per weight "
                 "ignores quantization. Lesson 02, 'Mixture-of-experts'."
+            ),
+        ),
+        MultipleChoice(
+            qid="q15",
+            title="Within 5 points on the hardest 50",
+            outcome="L02.3",
+            article=cite(
+                SOURCE_004, "screen with your hardest 50 cases; within 5% means capability does not decide"
+            ),
+            ideas=("004-14", "003-32"),
+            scenario=(
+                f"Following article 004's screen, a team runs its **{Q15_N} hardest** support tickets "
+                f"through a self-hosted model and the API model. The open model gets **{Q15_OPEN}** right "
+                f"and the API **{Q15_API}**: {Q15_OPEN / Q15_N:.0%} against {Q15_API / Q15_N:.0%}, within "
+                "the article's 5 points. What should the team take from this?"
+            ),
+            options=(
+                Option(
+                    "Capability no longer decides: the two scores are within 5 points, so the team can "
+                    "choose on cost, privacy and operations and skip a larger evaluation.",
+                    why=(
+                        "Tempting, and it is how the article words its screen, but 50 cases cannot tell a "
+                        "4-point gap from a 15-point one."
+                    ),
+                ),
+                Option(
+                    f"The API is better on what matters: {Q15_API} against {Q15_OPEN} on the hardest "
+                    "tickets, and a larger sample would only dilute that lead with easy ones.",
+                    why=(
+                        "A 2-ticket lead on 50 is well inside the noise; and a sample of real traffic is "
+                        "what the product will face, easy tickets included."
+                    ),
+                ),
+                Option(
+                    "Run the same 50 tickets five more times each at temperature 0.7 and average them: 250 "
+                    "scored answers per model pin the gap down to about 2 points.",
+                    why=(
+                        "Reruns of the same tickets measure the sampling of one model's answers, not how "
+                        "it does on tickets it has not seen; distinct examples shrink the interval."
+                    ),
+                ),
+                Option(
+                    f"The open model stays in the running, but 50 cases cannot size the gap (95% interval "
+                    f"about {Q15_LOW:+d} to {Q15_HIGH:+d} points): sample a few hundred real tickets next.",
+                    why=(
+                        "Right: the screen answers 'is the open model out of its depth?', not 'which is "
+                        "better?'; the next step is an evaluation sized for the gap that matters."
+                    ),
+                    correct=True,
+                ),
+            ),
+            explanation=(
+                f"Newcombe's 95% interval for {Q15_OPEN}/{Q15_N} minus {Q15_API}/{Q15_N} runs from about "
+                f"{Q15_LOW:+d} to {Q15_HIGH:+d} points: either model could be ahead by 10. 'Within 5%' "
+                "reads a point estimate. As a screen, 50 hard cases can show an open model is out of its "
+                "depth; they cannot show two models are equal. Lesson 02, 'Why generic benchmarks mislead', "
+                "and its evaluation plan (200-500 sampled examples; hundreds per model to tell 84% from 89%)."
             ),
         ),
     ),

@@ -97,6 +97,24 @@ Q11_USD_PER_REQUEST = (1_600 * 3.00 + 400 * 15.00) / 1e6  # 1,600 input + 400 ou
 Q11_TOKEN_BILL = Q11_SEATS * 0.6 * 25 * Q11_WORKDAYS * Q11_USD_PER_REQUEST  # 60% active, 25 requests a day
 
 
+# --- q15: above article 002's "50M tokens a month", at this team's prices -----------------------------------
+Q15_MTOK_PER_MONTH, Q15_INPUT_SHARE = 60, 0.8
+Q15_API = ApiPlan(usd_per_mtok_input=1.25, usd_per_mtok_output=10.0, input_share=Q15_INPUT_SHARE)
+Q15_SETUP = SelfHostSetup(
+    usd_per_gpu_hour=2.50,
+    throughput_tokens_per_s=2_000,
+    utilisation=0.5,
+    engineering_hours_per_month=10,
+    staff_usd_per_hour=100,
+)
+Q15_API_USD = api_monthly_cost(Q15_API, Q15_MTOK_PER_MONTH * 1e6 / DAYS, days_per_month=DAYS).usd_per_month
+Q15_OWN_USD = self_host_monthly_cost(
+    Q15_SETUP, Q15_MTOK_PER_MONTH * 1e6 / DAYS, days_per_month=DAYS
+).usd_per_month
+_Q15_CROSSING = break_even(Q15_API, Q15_SETUP, days_per_month=DAYS).tokens_per_day
+assert _Q15_CROSSING is not None
+Q15_CROSSING_MTOK_PER_MONTH = _Q15_CROSSING * DAYS / 1e6
+
 QUIZ = Quiz(
     quiz_id="quiz-03-cost",
     title="Cost and break-even",
@@ -875,6 +893,66 @@ QUIZ = Quiz(
                 "at 116.7M, within their 120M: 117. When a full replica's worth of API tokens (capacity x 30 "
                 "x price) costs less than the replica, the lines never cross. A formula for one replica "
                 "ignores the steps; lesson 03, 'Break-even, with step costs', draws the same staircase."
+            ),
+        ),
+        MultipleChoice(
+            qid="q15",
+            title="Above article 002's line",
+            outcome="L03.4",
+            article=cite(
+                SOURCE_002, "below about 50M tokens a month, frontier APIs are cheaper after engineering"
+            ),
+            ideas=("002-15", "000-07"),
+            scenario=(
+                f"A team sends **{Q15_MTOK_PER_MONTH}M tokens a month** ({Q15_INPUT_SHARE:.0%} prompt "
+                "tokens) to an API at **USD 1.25 / 10** per 1M input / output tokens. Article 002 says "
+                "frontier APIs are cheaper only below about 50M tokens a month, so the CTO proposes "
+                "self-hosting an 8B model on one rented GPU at **USD 2.50 an hour**, all month, with **10 "
+                "staff hours a month at USD 100**. What is the soundest reply?"
+            ),
+            options=(
+                Option(
+                    "Self-host: the team is past the article's 50M line, and each token beyond it is cheaper "
+                    "on a GPU that is paid for anyway, so the gap only grows from here.",
+                    why=(
+                        "The article's line is one reading of its own assumptions; at these prices the GPU "
+                        "and staff cost over ten times the API bill."
+                    ),
+                ),
+                Option(
+                    "Self-host the prompt tokens only: they are 80% of the volume, and a GPU processes "
+                    "prompt tokens many times faster than output, so that share pays for the GPU.",
+                    why=(
+                        "Prefill is cheap on a GPU, but the GPU is billed by the hour whatever it does; "
+                        "splitting one request between two systems also adds work and latency."
+                    ),
+                ),
+                Option(
+                    "Call it a tie: 60M and 50M tokens differ by 20%, which is less than the spread of "
+                    "GPU prices between providers, so either choice is defensible.",
+                    why=(
+                        "Compute the two bills: they are an order of magnitude apart, not within any "
+                        "spread of GPU prices."
+                    ),
+                ),
+                Option(
+                    f"Stay on the API: it bills about USD {Q15_API_USD:,.0f} a month against about USD "
+                    f"{Q15_OWN_USD:,.0f} for the GPU and staff; at these prices the bills cross only near "
+                    f"{Q15_CROSSING_MTOK_PER_MONTH:,.0f}M tokens a month.",
+                    why=(
+                        "Right: an article's threshold carries its own prices and staffing; the crossing "
+                        "follows from yours."
+                    ),
+                    correct=True,
+                ),
+            ),
+            explanation=(
+                f"API: 60M x (0.8 x 1.25 + 0.2 x 10) / 1M = USD {Q15_API_USD:,.0f} a month. Self-hosted: "
+                f"{DAYS * 24} GPU hours x USD 2.50 + 10 x USD 100 = USD {Q15_OWN_USD:,.0f}, whatever the "
+                f"volume. The bills cross near {Q15_CROSSING_MTOK_PER_MONTH:,.0f}M tokens a month (the "
+                f"API at USD {Q15_API.blended_usd_per_mtok:g} per 1M blended). Article 002's 50M a month "
+                "rests on its own prices, GPU and staffing; lesson 03, 'Three articles, three answers', "
+                "reproduces each article's figure from named assumptions."
             ),
         ),
     ),
