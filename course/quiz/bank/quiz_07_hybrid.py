@@ -857,5 +857,62 @@ QUIZ = Quiz(
                 "07, 'A router by difficulty' (exercise 2 models a bad classifier)."
             ),
         ),
+        MultipleChoice(
+            qid="q15",
+            title="Half to two thirds of the traffic, on paper",
+            outcome="L07.2",
+            article=cite(
+                SOURCE_004, "log requests, sort by complexity, move the 50-70% simple enough to open models"
+            ),
+            ideas=("004-31",),
+            scenario=(
+                "After four months on an API, a product team reads article 004's estimate that **50-70%** "
+                "of requests are simple enough for an open model. Its engineering lead proposes routing "
+                "**60%** of all traffic to a self-hosted 8B model from next Monday, keeping the API for the "
+                "rest. What is the soundest plan?"
+            ),
+            options=(
+                Option(
+                    "Measure the share on the team's own logs first: sort logged requests by complexity, "
+                    "shadow the open model on the candidates, then canary 5-10% of one workload.",
+                    why=(
+                        "Right: 50-70% is another product's traffic; the share that is simple enough, and "
+                        "the quality on it, are measured on yours, one workload at a time behind a gate."
+                    ),
+                    correct=True,
+                ),
+                Option(
+                    "Route the 60% on Monday: it sits in the middle of the article's range, and the API "
+                    "stays configured as the fallback if the open model's answers disappoint.",
+                    why=(
+                        "The fallback catches errors and outages, not confident wrong answers; and nobody "
+                        "has measured which 60% of this product's requests are the simple ones."
+                    ),
+                ),
+                Option(
+                    "Route 70%, the top of the range: savings grow with every request moved, and the "
+                    "weekly quality gate will roll the share back if accuracy falls by more than 5%.",
+                    why=(
+                        "A gate protects a rollout it has a baseline for; starting at 70% of all traffic "
+                        "skips the shadow and canary steps that give it one."
+                    ),
+                ),
+                Option(
+                    "Wait until every workload can move at once: running two paths side by side doubles "
+                    "the operational work for a saving that only pays once all traffic has left the API.",
+                    why=(
+                        "A hybrid pays per workload moved; the migration path moves one workload at a time "
+                        "on purpose, and keeps the API for what the open model cannot do."
+                    ),
+                ),
+            ),
+            explanation=(
+                "Article 004's 50-70% is an estimate from other traffic. Lesson 07's migration path finds "
+                "candidates in your own logs after months of real traffic, then moves one workload at a "
+                "time: shadow (compare offline, nothing shown), canary 5-10%, gradual 25/50/75%, full with "
+                "the API as fallback, a quality gate at each step. Lab 06 replays this on logged requests. "
+                "Lesson 07, 'The migration path'."
+            ),
+        ),
     ),
 )
