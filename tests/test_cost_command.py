@@ -62,6 +62,30 @@ def test_text_output_and_options() -> None:
     assert rated.returncode == 0 and json.loads(rated.stdout)["usd_per_gpu_hour"] == 1.5
 
 
+def test_own_rates_price_a_gpu_with_no_published_rows() -> None:
+    """An RTX 4090 has a price in the snapshot but no published rows: the learner's full-load rates price it,
+    blended for the mix like published ones, and the check against the managed hosts reads them."""
+    common = ("selfhost", "--model", "llama-3.1-8b", "--gpu", "RTX 4090", "--utilisation", "0.5")
+    refused = _run(*common)
+    assert refused.returncode == 2 and "No published maximum-load pair" in refused.stderr
+    assert "--prefill-tokens-per-s and --decode-tokens-per-s" in refused.stderr
+    done = _run(*common, "--prefill-tokens-per-s", "6000", "--decode-tokens-per-s", "1200", "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    throughput = record["throughput"]
+    assert throughput["basis"] == "assumed" and throughput["source_rows"] == []
+    assert throughput["tokens_per_s"] == pytest.approx(1 / (0.85 / 6000 + 0.15 / 1200))
+    full_load = record["usd_per_gpu_hour"] / (throughput["tokens_per_s"] * 3600) * 1e6
+    assert record["usd_per_mtok_full_load"] == pytest.approx(full_load)
+    hosts = [o["usd_per_mtok"] for o in record["managed_hosts"]]
+    expected = "too high" if full_load > 3 * max(hosts) else "too low" if full_load < min(hosts) / 3 else "ok"
+    assert record["check"]["verdict"] == expected  # the check reads these rates
+    half = _run(*common, "--prefill-tokens-per-s", "6000")
+    assert half.returncode == 2 and "Give both" in half.stderr
+    alone = _run(*common[:4], "H100", "--utilisation", "1", "--gpus-per-replica", "2")
+    assert alone.returncode == 2 and "goes with your own rates" in alone.stderr
+
+
 def test_errors_say_how_to_fix_and_help_works() -> None:
     unknown = _run("selfhost", "--model", "llama-9b", "--gpu", "H100", "--utilisation", "1")
     assert unknown.returncode == 2 and "How to fix: Use one of: llama-3.1-8b, llama-3.3-70b" in unknown.stderr

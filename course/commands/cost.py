@@ -10,6 +10,8 @@ Examples:
   python -m course cost selfhost --model llama-3.1-8b --gpu H100 --utilisation 1.0
   python -m course cost selfhost --model llama-3.3-70b --gpu A100 --utilisation 0.5 --input-share 0.85
   python -m course cost selfhost --model llama-3.1-8b --gpu L40S --gpu-provider aws --utilisation 1 --json
+  python -m course cost selfhost --model llama-3.1-8b --gpu "RTX 4090" --utilisation 0.5 \
+      --prefill-tokens-per-s 6000 --decode-tokens-per-s 1200      # rates you measured, for a GPU with no rows
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import argparse
 import json
 import math
 from typing import Any
+
+from course.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,6 +65,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="a GPU rate you have read (for a GPU the snapshot does not price)",
     )
+    own = p.add_argument_group(
+        "your own throughput",
+        "for a GPU with no published rows, or to price your own measurement: full-load rates of one replica "
+        "(many requests in flight), both needed",
+    )
+    own.add_argument("--prefill-tokens-per-s", type=float, default=None, help="prompt tokens/s at full load")
+    own.add_argument("--decode-tokens-per-s", type=float, default=None, help="output tokens/s at full load")
+    own.add_argument(
+        "--gpus-per-replica", type=int, default=None, help="GPUs holding one copy of the model (default 1)"
+    )
     p.add_argument("--staff-hours", type=float, default=None, help="engineering hours a month (default 10)")
     p.add_argument("--staff-usd-per-hour", type=float, default=None, help="staff cost per hour (default 100)")
     p.add_argument(
@@ -77,14 +91,25 @@ def _selfhost(args: argparse.Namespace) -> int:
         quote_self_host,
     )
 
-    quote = quote_self_host(
-        args.model,
-        args.gpu,
-        utilisation=args.utilisation,
-        input_share=DEFAULT_INPUT_SHARE if args.input_share is None else args.input_share,
-        gpu_provider=args.gpu_provider,
-        usd_per_gpu_hour=args.usd_per_gpu_hour,
-    )
+    try:
+        quote = quote_self_host(
+            args.model,
+            args.gpu,
+            utilisation=args.utilisation,
+            input_share=DEFAULT_INPUT_SHARE if args.input_share is None else args.input_share,
+            gpu_provider=args.gpu_provider,
+            usd_per_gpu_hour=args.usd_per_gpu_hour,
+            capacity=_own_capacity(args),
+        )
+    except ConfigError as exc:
+        if not exc.message.startswith("No published"):
+            raise
+        raise ConfigError(
+            exc.message,
+            fix=exc.fix.split(", or pass")[0]
+            + ", or give your own full-load rates: --prefill-tokens-per-s and --decode-tokens-per-s "
+            "(and --gpus-per-replica).",
+        ) from exc
     hours = DEFAULT_STAFF_HOURS_PER_MONTH if args.staff_hours is None else args.staff_hours
     staff = DEFAULT_STAFF_USD_PER_HOUR if args.staff_usd_per_hour is None else args.staff_usd_per_hour
     setup = quote.setup(staff_hours_per_month=hours, staff_usd_per_hour=staff)
@@ -95,6 +120,36 @@ def _selfhost(args: argparse.Namespace) -> int:
     else:
         print(_text(record))
     return 0
+
+
+def _own_capacity(args: argparse.Namespace) -> Any:
+    """The replica the ``--prefill-tokens-per-s`` and ``--decode-tokens-per-s`` rates describe (None: use the
+    published rows)."""
+    from course.economics.capacity import assumed_capacity
+
+    prefill, decode = args.prefill_tokens_per_s, args.decode_tokens_per_s
+    if prefill is None and decode is None:
+        if args.gpus_per_replica is not None:
+            raise ConfigError(
+                "--gpus-per-replica goes with your own rates; the published rows bring their own.",
+                fix="Add --prefill-tokens-per-s and --decode-tokens-per-s, or leave --gpus-per-replica out.",
+            )
+        return None
+    if prefill is None or decode is None:
+        raise ConfigError(
+            "Only one of --prefill-tokens-per-s and --decode-tokens-per-s was given.",
+            fix="Give both (prompt and output tokens/s of one replica at full load), or neither to use "
+            "the published rows.",
+        )
+    gpus = 1 if args.gpus_per_replica is None else args.gpus_per_replica  # 0 or less is refused below
+    return assumed_capacity(
+        label=f"your rates on {gpus}× {args.gpu}",
+        gpu=args.gpu,
+        prefill_tokens_per_s=prefill,
+        decode_tokens_per_s=decode,
+        gpus_per_replica=gpus,
+        note="yours, from --prefill-tokens-per-s and --decode-tokens-per-s",
+    )
 
 
 def _record(quote: Any, evens: Any, *, hours: float, staff: float) -> dict[str, Any]:
