@@ -19,6 +19,18 @@ class ConfigError(CourseError):
     """A setting (environment variable or argument) has a value the course cannot use."""
 
 
+class NoPublishedThroughputError(ConfigError):
+    """No published measurement prices this model on this GPU; ``measured_gpus`` are the GPUs that have one.
+
+    Callers that can take the learner's own rates (the calculator, ``python -m course cost``) catch it and
+    say how to give them there.
+    """
+
+    def __init__(self, message: str, *, fix: str, measured_gpus: tuple[str, ...]) -> None:
+        super().__init__(message, fix=fix)
+        self.measured_gpus = measured_gpus
+
+
 class ModelError(CourseError):
     """Finding, building, fetching or loading a model failed."""
 

@@ -89,6 +89,7 @@ def test_own_rates_price_a_gpu_with_no_published_rows() -> None:
 def test_errors_say_how_to_fix_and_help_works() -> None:
     unknown = _run("selfhost", "--model", "llama-9b", "--gpu", "H100", "--utilisation", "1")
     assert unknown.returncode == 2 and "How to fix: Use one of: llama-3.1-8b, llama-3.3-70b" in unknown.stderr
+    assert "--prefill-tokens-per-s" not in unknown.stderr  # own rates cannot help a model the course lacks
     gpu = _run("selfhost", "--model", "llama-3.1-8b", "--gpu", "TPU", "--utilisation", "1")
     assert gpu.returncode == 2 and "No GPU called 'TPU'" in gpu.stderr and "H100 80GB" in gpu.stderr
     unpriced = _run(  # Lambda rents no L40S

@@ -21,7 +21,7 @@ import json
 import math
 from typing import Any
 
-from course.errors import ConfigError
+from course.errors import ConfigError, NoPublishedThroughputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -101,13 +101,11 @@ def _selfhost(args: argparse.Namespace) -> int:
             usd_per_gpu_hour=args.usd_per_gpu_hour,
             capacity=_own_capacity(args),
         )
-    except ConfigError as exc:
-        if not exc.message.startswith("No published"):
-            raise
+    except NoPublishedThroughputError as exc:
         raise ConfigError(
             exc.message,
-            fix=exc.fix.split(", or pass")[0]
-            + ", or give your own full-load rates: --prefill-tokens-per-s and --decode-tokens-per-s "
+            fix=f"Pick a GPU with published throughput for this model ({', '.join(exc.measured_gpus)}), or "
+            "give your own full-load rates: --prefill-tokens-per-s and --decode-tokens-per-s "
             "(and --gpus-per-replica).",
         ) from exc
     hours = DEFAULT_STAFF_HOURS_PER_MONTH if args.staff_hours is None else args.staff_hours

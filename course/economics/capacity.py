@@ -35,7 +35,7 @@ from typing import Literal
 from course.economics.costs import mixed_throughput_tokens_per_s
 from course.economics.sizing import DEFAULT_OVERHEAD_GB, SHAPES
 from course.economics.throughput import ServedModel, ThroughputRow, gaps_for, rows_for
-from course.errors import ConfigError
+from course.errors import ConfigError, NoPublishedThroughputError
 from course.models.memory import kv_cache_gb, weights_gb
 
 Basis = Literal["published", "your roofline", "assumed"]
@@ -339,10 +339,11 @@ def best_published_capacity(
             {f.capacity.gpu for g in _measured_gpus(model, data_dir) for f in published_fits(model, g)}
         )
         why = " ".join(g.why for g in gaps_for(model, gpu))
-        raise ConfigError(
+        raise NoPublishedThroughputError(
             f"No published maximum-load pair of rows for {model.name} on {gpu}." + (f" {why}" if why else ""),
             fix=f"Pick a GPU with published throughput for this model ({', '.join(measured)}), or pass "
             "your own prefill and decode rates (a ServingCapacity labelled as yours).",
+            measured_gpus=tuple(measured),
         )
     return max(fits, key=lambda f: f.capacity.per_gpu_tokens_per_s(input_share=input_share))
 

@@ -27,7 +27,7 @@ from course.economics.costs import (
 from course.economics.prices import ApiPrice, GpuRate, PriceSnapshot, load_prices, reference_model
 from course.economics.selfhost import SelfHostQuote, pick_gpu_rate, quote_self_host
 from course.economics.throughput import served_models
-from course.errors import ConfigError
+from course.errors import ConfigError, NoPublishedThroughputError
 from course.teaching.decision import FlowAnswers, MatrixScores, score_matrix, six_question_flow
 from course.widgets.views import LiveView, StaticView
 
@@ -106,7 +106,6 @@ def _own_capacity(settings: CalculatorSettings) -> ServingCapacity | None:
 def _quote(settings: CalculatorSettings, snap: PriceSnapshot) -> SelfHostQuote:
     """The quote for the settings: published capacity, or the learner's own figures when both are set (any
     priced GPU then works, published rows or not)."""
-    own = _own_capacity(settings)
     try:
         return quote_self_host(
             settings.model,
@@ -114,12 +113,10 @@ def _quote(settings: CalculatorSettings, snap: PriceSnapshot) -> SelfHostQuote:
             utilisation=settings.utilisation,
             input_share=settings.input_share,
             gpu_provider=settings.gpu_provider,
-            capacity=own,
+            capacity=_own_capacity(settings),
             snapshot=snap,
         )
-    except ConfigError as exc:
-        if own is not None or not exc.message.startswith("No published"):
-            raise
+    except NoPublishedThroughputError as exc:  # only when no own capacity was given
         raise ConfigError(
             exc.message,
             fix="Untick 'published throughput' and set your own tokens/s per replica and GPUs per replica "
