@@ -237,11 +237,11 @@ def _scenario(q: Question) -> str:
         q.scenario.strip(),
         "",
     ]
-    if isinstance(q, MultipleChoice):
+    if isinstance(q, MultipleChoice | MultipleAnswer | Ordering):
         lines += [f"* **{letter}.** {o.text.strip()}" for letter, o in zip(q.letters, q.options)]
+    if isinstance(q, MultipleChoice):
         lines += ["", f'Set `{q.qid}` to one letter, e.g. `{q.qid} = "A"`.']
     elif isinstance(q, MultipleAnswer):
-        lines += [f"* **{letter}.** {o.text.strip()}" for letter, o in zip(q.letters, q.options)]
         lines += [
             "",
             f"Set `{q.qid}` to the letters of **every** option that applies, in any order, e.g. "
@@ -249,7 +249,6 @@ def _scenario(q: Question) -> str:
             f"takes one away (never below 0; {points} points in all).",
         ]
     elif isinstance(q, Ordering):
-        lines += [f"* **{letter}.** {o.text.strip()}" for letter, o in zip(q.letters, q.options)]
         lines += [
             "",
             f"Set `{q.qid}` to all {len(q.letters)} letters in order, first to last, e.g. "
